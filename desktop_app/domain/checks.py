@@ -1,0 +1,298 @@
+"""The checks a 财政局 reviewer makes, as pure rules over a report.
+
+``validate(report)`` returns :class:`Finding` values: a stable rule code, a severity, the
+path of the field it concerns (the same paths :mod:`desktop_app.domain.edits` uses) and
+the figures of the message as display strings. The wording lives in
+:mod:`desktop_app.messages`; the UI translates it.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Iterator
+
+from .model import Grade, Report, Role, Unparsed, Unit
+from .money import format_amount, format_number, format_percent, round_half_up
+from .totals import AMOUNT_FIELDS, Totals, compute_totals, value_of
+
+Path = tuple  # e.g. ("fund_lines", 2, "spent") or ("header", "unit_name")
+
+
+class Severity(enum.Enum):
+    """错误 blocks a clean print; 提醒 does not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Tab(enum.Enum):
+    """The window's tabs, in report order."""
+
+    OVERVIEW = "overview"
+    TEAM = "team"
+    FUNDS = "funds"
+    OUTPUTS = "outputs"
+    SCORING = "scoring"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem the checks found."""
+
+    severity: Severity
+    code: str
+    path: Path
+    params: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    #: For findings about free text: the (start, end) of the offending words.
+    span: tuple[int, int] | None = None
+
+    @property
+    def tab(self) -> Tab:
+        """The tab where the field of this finding is edited."""
+        return tab_of(self.path)
+
+
+def tab_of(path: Path) -> Tab:
+    """The tab that edits the field at ``path``."""
+    head = path[0] if path else "header"
+    if head in ("header", "overview"):
+        sub = path[1] if len(path) > 1 else ""
+        if sub == "outputs":
+            return Tab.OUTPUTS
+        if sub == "conclusion":
+            return Tab.SCORING
+        return Tab.OVERVIEW
+    if head == "team":
+        return Tab.TEAM
+    if head in ("fund_lines", "execution_weight", "execution_score"):
+        return Tab.FUNDS
+    if head in ("indicators", "output_items"):
+        return Tab.OUTPUTS
+    return Tab.SCORING
+
+
+def _wan(value: Decimal) -> str:
+    return format_amount(value, Unit.WAN)
+
+
+_GRADE_TEXT = {Grade.EXCELLENT: "优", Grade.GOOD: "良", Grade.FAIR: "中", Grade.POOR: "差"}
+_GRADE_FROM_TEXT = {text: grade for grade, text in _GRADE_TEXT.items()}
+# "为优等级", "评价等级为良", "等级：优" — a grade word next to 等级/等次.
+_GRADE_MENTION = re.compile(r"([优良中差])\s*(?:等级|等次)|(?:等级|等次)\s*[为是：:]?\s*[“\"]?([优良中差])")
+
+
+def grade_label(grade: Grade | None) -> str:
+    """优/良/中/差 as printed (document text, not UI text)."""
+    return _GRADE_TEXT[grade] if grade else ""
+
+
+def grades_in_text(text: str) -> list[tuple[Grade, int, int]]:
+    """Every grade stated in ``text`` with its span (start, end)."""
+    found = []
+    for match in _GRADE_MENTION.finditer(text):
+        word = match.group(1) or match.group(2)
+        found.append((_GRADE_FROM_TEXT[word], match.start(), match.end()))
+    return found
+
+
+def _unparsed(report: Report) -> Iterator[tuple[Path, Unparsed]]:
+    header, team = report.header, report.team
+    for path, value in (
+        (("header", "report_date"), header.report_date),
+        (("team", "formed_on"), team.formed_on),
+        (("team", "site_check_on"), team.site_check_on),
+        (("execution_weight",), report.execution_weight),
+        (("execution_score",), report.execution_score),
+    ):
+        if isinstance(value, Unparsed):
+            yield path, value
+    for row, line in enumerate(report.fund_lines):
+        for name in AMOUNT_FIELDS:
+            value = getattr(line, name)
+            if isinstance(value, Unparsed):
+                yield ("fund_lines", row, name), value
+    for row, indicator in enumerate(report.indicators):
+        for name in ("weight", "score"):
+            value = getattr(indicator, name)
+            if isinstance(value, Unparsed):
+                yield ("indicators", row, name), value
+    for row, item in enumerate(report.output_items):
+        if isinstance(item.amount, Unparsed):
+            yield ("output_items", row, "amount"), item.amount
+
+
+def _check_values(report: Report) -> Iterator[Finding]:
+    for path, value in _unparsed(report):
+        yield Finding(Severity.ERROR, "value_unparsed", path, {"text": value.text, "reason": value.reason})
+    negatives = [("fund_lines", row, name, getattr(line, name))
+                 for row, line in enumerate(report.fund_lines) for name in AMOUNT_FIELDS]
+    negatives += [("output_items", row, "amount", item.amount) for row, item in enumerate(report.output_items)]
+    for table, row, name, value in negatives:
+        number = value_of(value)
+        if number is not None and number < 0:
+            yield Finding(Severity.ERROR, "amount_negative", (table, row, name), {"value": _wan(number)})
+
+
+def _check_funds(report: Report, totals: Totals) -> Iterator[Finding]:
+    lines = report.fund_lines
+    if not lines:
+        yield Finding(Severity.ERROR, "funds_missing", ("fund_lines",))
+        return
+    for row, line in enumerate(lines):
+        budget, allocated, spent = (value_of(line.budget), value_of(line.allocated), value_of(line.spent))
+        name = line.name or f"第{row + 1}行"
+        if spent is not None and allocated is not None and spent > allocated:
+            yield Finding(Severity.ERROR, "spent_exceeds_allocated", ("fund_lines", row, "spent"),
+                          {"line": name, "spent": _wan(spent), "allocated": _wan(allocated)})
+        elif spent is not None and budget is not None and spent > budget:
+            yield Finding(Severity.WARNING, "spent_exceeds_budget", ("fund_lines", row, "spent"),
+                          {"line": name, "spent": _wan(spent), "budget": _wan(budget)})
+        if allocated is not None and budget is not None and allocated > budget:
+            yield Finding(Severity.WARNING, "allocated_exceeds_budget", ("fund_lines", row, "allocated"),
+                          {"line": name, "allocated": _wan(allocated), "budget": _wan(budget)})
+        parent = totals.parent_of[row]
+        if line.is_child and parent is None:
+            yield Finding(Severity.ERROR, "child_without_parent", ("fund_lines", row, "name"), {"line": name})
+        if parent is None:
+            continue
+        whole_line = lines[parent]
+        for column in AMOUNT_FIELDS:
+            part, whole = value_of(getattr(line, column)), value_of(getattr(whole_line, column))
+            if part is not None and whole is not None and part > whole:
+                yield Finding(Severity.ERROR, "part_exceeds_whole", ("fund_lines", row, column),
+                              {"line": name, "parent": whole_line.name or f"第{parent + 1}行",
+                               "column": column, "part": _wan(part), "whole": _wan(whole)})
+    for parent, sums in totals.child_sums.items():
+        whole_line = lines[parent]
+        for column in AMOUNT_FIELDS:
+            part, whole = getattr(sums, column), value_of(getattr(whole_line, column))
+            if whole is not None and part > whole:
+                yield Finding(Severity.ERROR, "children_exceed_whole", ("fund_lines", parent, column),
+                              {"line": whole_line.name or f"第{parent + 1}行", "column": column,
+                               "part": _wan(part), "whole": _wan(whole)})
+
+
+def _check_scores(report: Report, totals: Totals) -> Iterator[Finding]:
+    weight_sum = (value_of(report.execution_weight) or Decimal(0)) + sum(
+        (value_of(i.weight) or Decimal(0) for i in report.indicators), Decimal(0))
+    if report.indicators and weight_sum != 100:
+        yield Finding(Severity.ERROR, "weights_not_100", ("indicators",), {"sum": format_number(weight_sum)})
+    if not report.indicators:
+        yield Finding(Severity.WARNING, "indicators_missing", ("indicators",))
+    for row, indicator in enumerate(report.indicators):
+        weight, score = value_of(indicator.weight), value_of(indicator.score)
+        label = indicator.name or f"第{row + 1}行"
+        if score is not None and score < 0:
+            yield Finding(Severity.ERROR, "score_negative", ("indicators", row, "score"),
+                          {"indicator": label, "score": format_number(score)})
+        if score is not None and weight is not None and score > weight:
+            yield Finding(Severity.ERROR, "score_above_weight", ("indicators", row, "score"),
+                          {"indicator": label, "score": format_number(score), "weight": format_number(weight)})
+        if weight is not None and weight < 0:
+            yield Finding(Severity.ERROR, "weight_negative", ("indicators", row, "weight"),
+                          {"indicator": label, "weight": format_number(weight)})
+        if indicator.applicable and weight is not None and score is None and not isinstance(indicator.score, Unparsed):
+            yield Finding(Severity.WARNING, "score_missing", ("indicators", row, "score"), {"indicator": label})
+
+    weight = totals.execution_weight
+    given = value_of(report.execution_score)
+    rate = totals.execution_rate
+    if given is not None and given > weight:
+        yield Finding(Severity.ERROR, "execution_score_above_weight", ("execution_score",),
+                      {"score": format_number(given), "weight": format_number(weight)})
+    elif given is not None and rate is not None and totals.execution_score_suggested is not None:
+        allowed = round_half_up(totals.execution_score_suggested)
+        if given > allowed:
+            yield Finding(Severity.ERROR, "execution_score_above_rate", ("execution_score",),
+                          {"score": format_number(given), "allowed": format_number(allowed),
+                           "weight": format_number(weight), "rate": format_percent(rate)})
+    if totals.total_score is not None and totals.ceiling is not None and rate is not None:
+        total, ceiling = round_half_up(totals.total_score), round_half_up(totals.ceiling)
+        if total > ceiling:
+            yield Finding(Severity.ERROR, "total_above_ceiling", ("execution_score",),
+                          {"total": format_number(total), "ceiling": format_number(ceiling),
+                           "rate": format_percent(rate)})
+    if given is not None and given < 0:
+        yield Finding(Severity.ERROR, "score_negative", ("execution_score",),
+                      {"indicator": "预算执行率", "score": format_number(given)})
+
+
+def _check_team(report: Report) -> Iterator[Finding]:
+    team = report.team
+    if not any(m.role is Role.LEADER and m.name.strip() for m in team.members):
+        yield Finding(Severity.ERROR, "team_no_leader", ("team", "members"))
+    for row, member in enumerate(team.members):
+        if not member.name.strip():
+            yield Finding(Severity.WARNING, "member_no_name", ("team", "members", row, "name"))
+
+
+def _check_dates(report: Report) -> Iterator[Finding]:
+    header, team = report.header, report.team
+    dated: list[tuple[Path, date]] = [
+        (path, value)
+        for path, value in (
+            (("team", "formed_on"), team.formed_on),
+            (("team", "site_check_on"), team.site_check_on),
+            (("header", "report_date"), header.report_date),
+        )
+        if isinstance(value, date)
+    ]
+    for (first_path, first), (later_path, later) in zip(dated, dated[1:]):
+        if later < first:
+            yield Finding(Severity.ERROR, "dates_out_of_order", later_path,
+                          {"first_field": first_path[-1], "first": first.isoformat(),
+                           "later_field": later_path[-1], "later": later.isoformat()})
+    year = header.fiscal_year
+    if year is not None:
+        for path, value in dated:
+            if value.year <= year:
+                yield Finding(Severity.ERROR, "date_within_fiscal_year", path,
+                              {"field": path[-1], "date": value.isoformat(), "year": str(year)})
+
+
+_REQUIRED_HEADER = ("unit_name", "project_name", "fiscal_year", "report_date")
+
+
+def _check_required(report: Report) -> Iterator[Finding]:
+    header = report.header
+    for name in _REQUIRED_HEADER:
+        value = getattr(header, name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            yield Finding(Severity.ERROR, "required_empty", ("header", name), {"field": name})
+
+
+def _check_grade_text(report: Report, totals: Totals) -> Iterator[Finding]:
+    stated = grades_in_text(report.overview.conclusion)
+    if len({grade for grade, _, _ in stated}) > 1:
+        yield Finding(Severity.ERROR, "grade_stated_twice", ("overview", "conclusion"),
+                      {"grades": "、".join(dict.fromkeys(_GRADE_TEXT[g] for g, _, _ in stated))})
+    for grade, start, end in stated:
+        if totals.grade is not None and grade is not totals.grade:
+            yield Finding(Severity.WARNING, "grade_text_mismatch", ("overview", "conclusion"),
+                          {"stated": _GRADE_TEXT[grade], "derived": _GRADE_TEXT[totals.grade],
+                           "total": format_number(totals.total_score)}, span=(start, end))
+
+
+def validate(report: Report, totals: Totals | None = None) -> list[Finding]:
+    """Run every check; errors first, then warnings, each in report order."""
+    totals = totals or compute_totals(report)
+    findings = [
+        *_check_required(report),
+        *_check_values(report),
+        *_check_team(report),
+        *_check_dates(report),
+        *_check_funds(report, totals),
+        *_check_scores(report, totals),
+        *_check_grade_text(report, totals),
+    ]
+    order = list(Tab)
+    return sorted(findings, key=lambda f: (f.severity is not Severity.ERROR, order.index(f.tab)))
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    """True when any finding is an error."""
+    return any(f.severity is Severity.ERROR for f in findings)
