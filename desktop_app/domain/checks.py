@@ -102,6 +102,7 @@ def grades_in_text(text: str) -> list[tuple[Grade, int, int]]:
 def _unparsed(report: Report) -> Iterator[tuple[Path, Unparsed]]:
     header, team = report.header, report.team
     for path, value in (
+        (("header", "fiscal_year"), header.fiscal_year),
         (("header", "report_date"), header.report_date),
         (("team", "formed_on"), team.formed_on),
         (("team", "site_check_on"), team.site_check_on),
@@ -247,7 +248,7 @@ def _check_dates(report: Report) -> Iterator[Finding]:
                           {"first_field": first_path[-1], "first": first.isoformat(),
                            "later_field": later_path[-1], "later": later.isoformat()})
     year = header.fiscal_year
-    if year is not None:
+    if isinstance(year, int):
         for path, value in dated:
             if value.year <= year:
                 yield Finding(Severity.ERROR, "date_within_fiscal_year", path,

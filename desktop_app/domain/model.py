@@ -131,7 +131,7 @@ class Header:
     supervising_department: str = ""
     implementing_unit: str = ""
     project_name: str = ""
-    fiscal_year: int | None = None
+    fiscal_year: int | Unparsed | None = None
     #: The report's title; empty means "generate it from unit and project".
     title: str = ""
     report_date: DateValue = None

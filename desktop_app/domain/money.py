@@ -122,6 +122,19 @@ def parse_date(text: str) -> date | Unparsed | None:
     return Unparsed(text, REASON_NOT_A_DATE)
 
 
+REASON_NOT_A_YEAR = "not_a_year"
+
+
+def parse_year(text: str) -> int | Unparsed | None:
+    """Read a fiscal year: four digits, full-width accepted, an optional 年 suffix."""
+    cleaned = normalize(text).removesuffix("度").removesuffix("年")
+    if not cleaned:
+        return None
+    if len(cleaned) == 4 and cleaned.isdigit() and 1900 <= int(cleaned) <= 2999:
+        return int(cleaned)
+    return Unparsed(text, REASON_NOT_A_YEAR)
+
+
 def round_half_up(value: Decimal, places: int = 2) -> Decimal:
     """Round for display: half-up, to ``places`` decimals."""
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

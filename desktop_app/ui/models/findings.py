@@ -1,0 +1,78 @@
+"""The findings panel's model: severity, where, message — one row per finding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+
+from ...domain.checks import Finding, Severity
+from ...messages import SEVERITIES, finding_location, finding_message
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def severity_icon(severity: Severity) -> QIcon:
+    """A small red (error) or amber (warning) dot."""
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setBrush(QColor("#e03131") if severity is Severity.ERROR else QColor("#f59f00"))
+    painter.setPen(QColor(0, 0, 0, 0))
+    painter.drawEllipse(1, 1, 10, 10)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class FindingsModel(QAbstractTableModel):
+    """Read-only list of the current findings."""
+
+    COLUMNS = 3
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.findings: list[Finding] = []
+        self._icons: dict[Severity, QIcon] = {}
+
+    def set_findings(self, findings: list[Finding]) -> None:
+        """Replace the list (a reset: the list is rebuilt on every check run)."""
+        if findings == self.findings and [f.params for f in findings] == [f.params for f in self.findings]:
+            return
+        self.beginResetModel()
+        self.findings = list(findings)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.findings)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 3:
+            return (QCoreApplication.translate("Findings", "类别"), QCoreApplication.translate("Findings", "位置"),
+                    QCoreApplication.translate("Findings", "问题"))[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.findings):
+            return None
+        finding = self.findings[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return QCoreApplication.translate("Findings", SEVERITIES[finding.severity])
+            if column == 1:
+                return finding_location(finding, QCoreApplication.translate)
+            return finding_message(finding, QCoreApplication.translate)
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            if finding.severity not in self._icons:
+                self._icons[finding.severity] = severity_icon(finding.severity)
+            return self._icons[finding.severity]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return finding_message(finding, QCoreApplication.translate)
+        if role == Qt.ItemDataRole.UserRole:
+            return finding
+        return None

@@ -1,0 +1,370 @@
+"""One table model for every list in the report, configured by column specs.
+
+:class:`RowTableModel` adapts a list of the report (``fund_lines``, ``indicators``, …) to
+a ``QTableView``. It never holds a copy of the data: it reads the document and writes
+through the document's one edit path, so undo, saving and checks apply to table edits
+exactly as to any other field. Cells with findings are tinted and carry the message as a
+tooltip; what was typed but could not be read stays in the cell, as typed.
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from ...domain.checks import Finding, Severity
+from ...domain.edits import Batch, Edit, InsertRow, MoveRow, RemoveRow, SetValue
+from ...domain.model import Unit, Unparsed
+from ...domain.money import amount_text, number_text, parse_amount, parse_decimal
+from ...domain.totals import Totals
+from ...messages import finding_message
+from ..document import ReportDocument
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Kind(enum.Enum):
+    """How a column's values are shown, edited and read back."""
+
+    TEXT = "text"
+    AMOUNT = "amount"  # money, Decimal yuan shown in a unit
+    NUMBER = "number"  # weights and scores
+    CHOICE = "choice"  # an enum, edited with a combo box
+    CHECK = "check"  # a bool, a check box
+    COMPUTED = "computed"  # derived, read-only, grey
+
+
+@dataclass
+class Column:
+    """One column: which attribute it shows and how.
+
+    Attributes:
+        key: attribute of the row; None when the row itself is the value (lists of str).
+        header: the header text (already translated).
+        kind: how the value is shown and edited.
+        choices: for CHOICE columns, (enum value, label) pairs.
+        unit: for AMOUNT columns, the display unit, or a function of the row giving it.
+        compute: for COMPUTED columns, (row index, row, totals) → text.
+        total: for the total row, totals → text (None leaves the cell empty).
+        width: preferred width in pixels.
+    """
+
+    key: str | None
+    header: str
+    kind: Kind = Kind.TEXT
+    choices: tuple[tuple[Any, str], ...] = ()
+    unit: Unit | Callable[[Any], Unit] = Unit.WAN
+    compute: Callable[[int, Any, Totals], str] | None = None
+    total: Callable[[Totals], str] | None = None
+    width: int = 0
+    tooltip: str = ""
+
+    def unit_of(self, row: Any) -> Unit:
+        """The display unit of this column for ``row``."""
+        return self.unit(row) if callable(self.unit) else self.unit
+
+    @property
+    def numeric(self) -> bool:
+        """True for right-aligned number columns."""
+        return self.kind in (Kind.AMOUNT, Kind.NUMBER, Kind.COMPUTED)
+
+
+_ERROR_BRUSH = QBrush(QColor("#fde2e1"))
+_WARNING_BRUSH = QBrush(QColor("#fff4d6"))
+_COMPUTED_BRUSH = QBrush(QColor("#f1f3f5"))
+_COMPUTED_TEXT = QBrush(QColor("#495057"))
+
+
+def _translate(context: str, text: str) -> str:
+    return QCoreApplication.translate(context, text)
+
+
+@dataclass
+class _Pending:
+    kind: str = ""
+    rows: tuple[int, ...] = field(default_factory=tuple)
+
+
+class RowTableModel(QAbstractTableModel):
+    """A list of the report as an editable table (optionally with a total row)."""
+
+    def __init__(
+        self,
+        document: ReportDocument,
+        path: tuple,
+        columns: list[Column],
+        row_factory: Callable[[], Any],
+        *,
+        total_label: str | None = None,
+        display_hook: Callable[[int, Any, Column, str], str] | None = None,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.path = path
+        self.columns = columns
+        self.row_factory = row_factory
+        self.total_label = total_label
+        self._display_hook = display_hook
+        self._cell_findings: dict[tuple[int, str | None], Finding] = {}
+        self._pending: list[str] = []
+        document.edit_about_to_apply.connect(self._on_document_edit_about_to_apply)
+        document.edit_applied.connect(self._on_document_edit_applied)
+        document.recomputed.connect(self._on_document_recomputed)
+        document.report_about_to_be_replaced.connect(self.beginResetModel)
+        document.report_replaced.connect(self.endResetModel)
+        self._index_findings(document.findings)
+
+    # -- helpers -------------------------------------------------------------------
+    @property
+    def rows(self) -> list:
+        """The list this model shows (read live from the document)."""
+        return self.document.value(self.path)
+
+    @property
+    def has_total(self) -> bool:
+        """True when the last row is a read-only total row."""
+        return self.total_label is not None
+
+    def is_total_row(self, row: int) -> bool:
+        """True for the total row."""
+        return self.has_total and row == len(self.rows)
+
+    def column(self, column: int) -> Column:
+        """The spec of a column."""
+        return self.columns[column]
+
+    def cell_path(self, row: int, column: int) -> tuple:
+        """The report path edited by a cell."""
+        key = self.columns[column].key
+        return self.path + (row,) if key is None else self.path + (row, key)
+
+    def column_of_key(self, key: str | None) -> int:
+        """The column index showing attribute ``key`` (or -1)."""
+        for number, spec in enumerate(self.columns):
+            if spec.key == key and spec.kind is not Kind.COMPUTED:
+                return number
+        return -1
+
+    def finding_at(self, row: int, column: int) -> Finding | None:
+        """The most severe finding about a cell, if any."""
+        return self._cell_findings.get((row, self.columns[column].key))
+
+    def _index_findings(self, findings: list[Finding]) -> None:
+        cells: dict[tuple[int, str | None], Finding] = {}
+        depth = len(self.path)
+        for finding in findings:
+            path = finding.path
+            if len(path) > depth and path[:depth] == self.path and isinstance(path[depth], int):
+                key = path[depth + 1] if len(path) > depth + 1 else None
+                current = cells.get((path[depth], key))
+                if current is None or (current.severity is Severity.WARNING and finding.severity is Severity.ERROR):
+                    cells[(path[depth], key)] = finding
+        self._cell_findings = cells
+
+    # -- Qt model API --------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        if parent.isValid():
+            return 0
+        return len(self.rows) + (1 if self.has_total else 0)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            spec = self.columns[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return spec.header
+            if role == Qt.ItemDataRole.ToolTipRole and spec.tooltip:
+                return spec.tooltip
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            if self.is_total_row(section):
+                return ""
+            return str(section + 1)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        spec = self.columns[index.column()]
+        if self.is_total_row(index.row()) or spec.kind is Kind.COMPUTED:
+            return base
+        if spec.kind is Kind.CHECK:
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        return base | Qt.ItemFlag.ItemIsEditable
+
+    def _value(self, row: int, spec: Column) -> Any:
+        item = self.rows[row]
+        return item if spec.key is None else getattr(item, spec.key)
+
+    def _text(self, row: int, spec: Column, role: int) -> str:
+        item = self.rows[row]
+        value = self._value(row, spec)
+        if spec.kind is Kind.COMPUTED:
+            return spec.compute(row, item, self.document.totals) if spec.compute else ""
+        if spec.kind is Kind.AMOUNT:
+            return amount_text(value, spec.unit_of(item))
+        if spec.kind is Kind.NUMBER:
+            return number_text(value)
+        if spec.kind is Kind.CHOICE:
+            return dict(spec.choices).get(value, "")
+        if spec.kind is Kind.CHECK:
+            return ""
+        return "" if value is None else str(value)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < self.rowCount()):
+            return None
+        row, spec = index.row(), self.columns[index.column()]
+        if self.is_total_row(row):
+            return self._total_data(index.column(), spec, role)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            text = self._text(row, spec, role)
+            if role == Qt.ItemDataRole.DisplayRole and self._display_hook is not None:
+                text = self._display_hook(row, self.rows[row], spec, text)
+            if role == Qt.ItemDataRole.EditRole and spec.kind is Kind.CHOICE:
+                return self._value(row, spec)
+            return text
+        if role == Qt.ItemDataRole.CheckStateRole and spec.kind is Kind.CHECK:
+            return Qt.CheckState.Checked if self._value(row, spec) else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            horizontal = Qt.AlignmentFlag.AlignRight if spec.numeric else Qt.AlignmentFlag.AlignLeft
+            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+        finding = self._cell_findings.get((row, spec.key)) if spec.kind is not Kind.COMPUTED else None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if finding is not None:
+                return _ERROR_BRUSH if finding.severity is Severity.ERROR else _WARNING_BRUSH
+            if spec.kind is Kind.COMPUTED:
+                return _COMPUTED_BRUSH
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and spec.kind is Kind.COMPUTED:
+            return _COMPUTED_TEXT
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if finding is not None:
+                return finding_message(finding, _translate)
+            value = self._value(row, spec) if spec.kind is not Kind.COMPUTED else None
+            if isinstance(value, Unparsed):
+                return value.text
+            return spec.tooltip or None
+        return None
+
+    def _total_data(self, column: int, spec: Column, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return self.total_label
+            return spec.total(self.document.totals) if spec.total else ""
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return _COMPUTED_BRUSH
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            horizontal = Qt.AlignmentFlag.AlignRight if spec.numeric and column else Qt.AlignmentFlag.AlignLeft
+            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def parse(self, row: int, spec: Column, value: Any) -> Any:
+        """Turn what an editor gives into the domain value for a cell."""
+        if spec.kind is Kind.AMOUNT:
+            return parse_amount(str(value), spec.unit_of(self.rows[row]))
+        if spec.kind is Kind.NUMBER:
+            return parse_decimal(str(value))
+        if spec.kind is Kind.CHECK:
+            return value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, True)
+        if spec.kind is Kind.CHOICE:
+            return value
+        return "" if value is None else str(value)
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if not index.isValid() or not (self.flags(index) & (Qt.ItemFlag.ItemIsEditable | Qt.ItemFlag.ItemIsUserCheckable)):
+            return False
+        spec = self.columns[index.column()]
+        if spec.kind is Kind.CHECK and role != Qt.ItemDataRole.CheckStateRole:
+            return False
+        if spec.kind is not Kind.CHECK and role != Qt.ItemDataRole.EditRole:
+            return False
+        if spec.kind is Kind.CHOICE and value not in dict(spec.choices):
+            return False
+        parsed = self.parse(index.row(), spec, value)
+        self.document.set_value(
+            self.cell_path(index.row(), index.column()), parsed,
+            text=_translate("Edits", "修改{field}").format(field=spec.header),
+        )
+        return True
+
+    # -- row operations (all through the document) --------------------------------
+    def insert_row(self, row: int, item: Any | None = None) -> None:
+        """Insert a new row before ``row``."""
+        self.document.insert_row(self.path, row, item if item is not None else self.row_factory())
+
+    def remove_row(self, row: int) -> None:
+        """Remove ``row``."""
+        if 0 <= row < len(self.rows):
+            self.document.remove_row(self.path, row)
+
+    def move_row(self, row: int, target: int) -> None:
+        """Move ``row`` to position ``target``."""
+        if 0 <= row < len(self.rows) and 0 <= target < len(self.rows):
+            self.document.move_row(self.path, row, target)
+
+    def duplicate_row(self, row: int) -> Any:
+        """A deep copy of a row (for paste and copy)."""
+        return copy.deepcopy(self.rows[row])
+
+    # -- document signals ----------------------------------------------------------
+    def _concerns_me(self, edit: Edit) -> bool:
+        if isinstance(edit, Batch):
+            return any(self._concerns_me(part) for part in edit.edits)
+        if isinstance(edit, (InsertRow, RemoveRow, MoveRow)):
+            return edit.path == self.path
+        return len(edit.path) <= len(self.path) and self.path[: len(edit.path)] == edit.path
+
+    def _on_document_edit_about_to_apply(self, edit: Edit) -> None:
+        if not self._concerns_me(edit):
+            self._pending.append("")
+            return
+        root = QModelIndex()
+        if isinstance(edit, InsertRow):
+            self.beginInsertRows(root, edit.index, edit.index)
+            self._pending.append("insert")
+        elif isinstance(edit, RemoveRow):
+            self.beginRemoveRows(root, edit.index, edit.index)
+            self._pending.append("remove")
+        elif isinstance(edit, MoveRow):
+            destination = edit.target + 1 if edit.target > edit.source else edit.target
+            self.beginMoveRows(root, edit.source, edit.source, root, destination)
+            self._pending.append("move")
+        else:
+            self.beginResetModel()
+            self._pending.append("reset")
+
+    def _on_document_edit_applied(self, edit: Edit) -> None:
+        kind = self._pending.pop() if self._pending else ""
+        if kind == "insert":
+            self.endInsertRows()
+        elif kind == "remove":
+            self.endRemoveRows()
+        elif kind == "move":
+            self.endMoveRows()
+        elif kind == "reset":
+            self.endResetModel()
+
+    def _on_document_recomputed(self, totals: Totals, findings: list[Finding]) -> None:
+        self._index_findings(findings)
+        rows = self.rowCount()
+        if rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(rows - 1, len(self.columns) - 1))
+
+
+def decimal_or_none(value: Any) -> Decimal | None:
+    """The Decimal in a field, or None when empty or unreadable."""
+    return value if isinstance(value, Decimal) else None
