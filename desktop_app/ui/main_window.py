@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
         self.findings_dock.setObjectName("findingsDock")
         self.findings_dock.setWidget(self.findings_panel)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.findings_dock)
+        self.resizeDocks([self.findings_dock], [150], Qt.Orientation.Vertical)
         self.findings_panel.view.clicked.connect(self._on_findings_clicked)
         self.findings_panel.view.activated.connect(self._on_findings_clicked)
         self.strip.findings_button.clicked.connect(self._on_findings_button_clicked)

@@ -26,6 +26,10 @@ class ReportTab(QScrollArea):
         self.body.setSpacing(10)
         self.setWidget(self.page)
 
+    def finish(self) -> None:
+        """Push everything up: extra space goes below the last block."""
+        self.body.addStretch(1)
+
     # -- building blocks ---------------------------------------------------------------
     def form(self) -> QFormLayout:
         """A two-column form added to the page."""
@@ -40,6 +44,8 @@ class ReportTab(QScrollArea):
         """A one-line field in ``form`` bound to ``path``."""
         editor = LineEdit()
         editor.setPlaceholderText(placeholder)
+        if kind != "text":
+            editor.setMaximumWidth(260)
         editor.setObjectName("field_" + "_".join(str(p) for p in path))
         box, error = field_block(None, editor)
         form.addRow(label, box)
@@ -49,7 +55,7 @@ class ReportTab(QScrollArea):
     def text(self, heading: str, path: tuple, height: int = 110) -> TextEditor:
         """A roomy text editor with its printed heading, bound to ``path``."""
         editor = TextEditor()
-        editor.setMinimumHeight(height)
+        editor.setFixedHeight(height)
         editor.setObjectName("field_" + "_".join(str(p) for p in path))
         box, error = field_block(heading, editor)
         self.body.addWidget(box)

@@ -61,7 +61,7 @@ class FundsTab(ReportTab):
 
         self.model = RowTableModel(document, ("fund_lines",), columns, FundLine, total_label=self.tr("合计"),
                                    display_hook=show_child, parent=self)
-        self.table = self.add_table(TableEditor(self.model, self, indent=self._on_indent, minimum_rows=5))
+        self.table = self.add_table(TableEditor(self.model, self, indent=self._on_indent, minimum_rows=3, stretch_key="name"))
 
         self.section(self.tr("预算执行率得分"))
         form = self.form()

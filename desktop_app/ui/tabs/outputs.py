@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from ...domain.checks import Finding
 from ...domain.model import Direction, Indicator, IndicatorCategory, OutputItem, Unit
-from ...domain.money import format_amount
+from ...domain.money import format_amount, format_number
 from ...domain.totals import Totals
 from ..document import ReportDocument
 from ..models.table import Column, Kind, RowTableModel
@@ -35,7 +35,7 @@ class OutputsTab(ReportTab):
             document, ("indicators",),
             [
                 Column("level1", self.tr("一级指标"), Kind.CHOICE, choices=levels, width=90),
-                Column("level2", self.tr("二级指标"), width=110),
+                Column("level2", self.tr("二级指标"), width=140),
                 Column("name", self.tr("三级指标"), width=200),
                 Column("direction", self.tr("性质"), Kind.CHOICE, choices=directions, width=70),
                 Column("target", self.tr("年度指标值"), width=90),
@@ -48,7 +48,7 @@ class OutputsTab(ReportTab):
             ],
             Indicator, parent=self,
         )
-        self.add_table(TableEditor(indicators, self, minimum_rows=9))
+        self.add_table(TableEditor(indicators, self, minimum_rows=3))
         self.score_label = QLabel()
         self.score_label.setObjectName("figure")
         self.body.addWidget(self.score_label)
@@ -66,7 +66,7 @@ class OutputsTab(ReportTab):
             ],
             OutputItem, parent=self,
         )
-        self.add_table(TableEditor(items, self, minimum_rows=8))
+        self.add_table(TableEditor(items, self, minimum_rows=3, stretch_key="name"))
         self.items_label = QLabel()
         self.items_label.setObjectName("figure")
         self.body.addWidget(self.items_label)
@@ -76,8 +76,7 @@ class OutputsTab(ReportTab):
 
     def _on_document_recomputed(self, totals: Totals, _findings: list[Finding]) -> None:
         self.score_label.setText(self.tr("指标分值合计 {weight}，得分合计 {score}").format(
-            weight=format_amount(totals.indicator_weight, Unit.YUAN),
-            score=format_amount(totals.indicator_score, Unit.YUAN)))
+            weight=format_number(totals.indicator_weight), score=format_number(totals.indicator_score)))
         unit = next(iter(totals.output_units)) if len(totals.output_units) == 1 else Unit.WAN
         unit_text = {Unit.YI: self.tr("亿元"), Unit.WAN: self.tr("万元"), Unit.YUAN: self.tr("元")}[unit]
         self.items_label.setText(self.tr("共 {count} 项，合计 {sum} {unit}").format(

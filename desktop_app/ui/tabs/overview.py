@@ -32,7 +32,7 @@ class OverviewTab(ReportTab):
             [Column("title", self.tr("文件名称"), width=520), Column("doc_number", self.tr("文号"), width=200)],
             PolicyDocument, parent=self,
         )
-        self.add_table(TableEditor(documents, self, minimum_rows=3))
+        self.add_table(TableEditor(documents, self, minimum_rows=3, stretch_key="title"))
 
         self.section(self.tr("报告正文"))
         self.text(self.tr("开篇（引用政策依据，说明评价哪个项目）"), ("overview", "opening"))
@@ -43,3 +43,4 @@ class OverviewTab(ReportTab):
         self.text(self.tr("年度总体目标 — 实际完成情况"), ("overview", "goal_achieved"))
         self.text(self.tr("三、（二）管理"), ("overview", "management"), 140)
         self.text(self.tr("三、（四）效果"), ("overview", "effects"))
+        self.finish()

@@ -56,9 +56,9 @@ class ScoringTab(ReportTab):
                             (("closing", "suggestions"), self.tr("四、（三）意见或建议（自动编号）"))):
             self.section(title)
             model = RowTableModel(document, path, [Column(None, self.tr("内容"))], str, parent=self)
-            editor = TableEditor(model, self, minimum_rows=4)
-            editor.view.setWordWrap(True)
+            editor = TableEditor(model, self, minimum_rows=2, wrap=True)
             self.add_table(editor)
+        self.finish()
         document.recomputed.connect(self._on_document_recomputed)
         self._on_document_recomputed(document.totals, document.findings)
 

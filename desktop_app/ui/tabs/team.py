@@ -32,10 +32,11 @@ class TeamTab(ReportTab):
              Column("position", self.tr("职务"), width=320)],
             TeamMember, parent=self,
         )
-        self.add_table(TableEditor(members, self, minimum_rows=6))
+        self.add_table(TableEditor(members, self, minimum_rows=3, stretch_key="position"))
 
         self.section(self.tr("工作职责"))
         self.text(self.tr("（1）组长职责"), ("team", "leader_duties"), 70)
         self.text(self.tr("（2）副组长职责"), ("team", "deputy_duties"), 70)
         self.text(self.tr("（3）小组成员职责"), ("team", "member_duties"), 90)
         self.text(self.tr("现场检查情况（接在现场检查日期之后）"), ("team", "site_check"), 70)
+        self.finish()

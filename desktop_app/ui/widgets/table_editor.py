@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -126,6 +126,8 @@ class TableEditor(QWidget):
         *,
         indent: Callable[[int, bool], None] | None = None,
         minimum_rows: int = 4,
+        stretch_key: str | None = "",
+        wrap: bool = False,
     ) -> None:
         super().__init__(parent)
         self.model = model
@@ -141,7 +143,6 @@ class TableEditor(QWidget):
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
         self.view.setAlternatingRowColors(True)
-        self.view.setWordWrap(False)
         self.view.verticalHeader().setDefaultSectionSize(26)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._on_view_context_menu)
@@ -149,11 +150,26 @@ class TableEditor(QWidget):
         self.view.clear_requested.connect(self.clear_selection)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
         for number, spec in enumerate(model.columns):
             if spec.width:
                 self.view.setColumnWidth(number, spec.width)
-        self.view.setMinimumHeight(30 + 26 * minimum_rows)
+        stretch = model.column_of_key(stretch_key) if stretch_key != "" else -1
+        if stretch >= 0:
+            header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        else:
+            header.setStretchLastSection(True)
+        # The page scrolls, not the table: the view is as tall as its rows.
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._minimum_rows = minimum_rows
+        self._wrap = wrap
+        self.view.setWordWrap(wrap)
+        signals = [model.rowsInserted, model.rowsRemoved, model.modelReset, model.layoutChanged]
+        if wrap:
+            signals.append(model.dataChanged)
+            header.sectionResized.connect(lambda *_: self._fit_height())
+        for signal in signals:
+            signal.connect(self._fit_height)
+        self._fit_height()
 
         self.add_button = QPushButton(self.tr("添加行"), self)
         self.remove_button = QPushButton(self.tr("删除行"), self)
@@ -180,6 +196,16 @@ class TableEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(tools)
         layout.addWidget(self.view)
+
+    def _fit_height(self, *_: Any) -> None:
+        if self._wrap:
+            self.view.resizeRowsToContents()
+        vertical = self.view.verticalHeader()
+        height = self.view.horizontalHeader().sizeHint().height() + 2 * self.view.frameWidth() + 4
+        height += vertical.length() + max(self._minimum_rows - self.model.rowCount(), 0) * vertical.defaultSectionSize()
+        if self.view.horizontalScrollBar().isVisible():
+            height += self.view.horizontalScrollBar().sizeHint().height()
+        self.view.setFixedHeight(height)
 
     # -- row tools -----------------------------------------------------------------
     def _current_row(self) -> int:
@@ -298,6 +324,3 @@ class TableEditor(QWidget):
             self.view.setCurrentIndex(index)
             self.view.scrollTo(index)
             self.view.setFocus(Qt.FocusReason.OtherFocusReason)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        return super().eventFilter(watched, event)
