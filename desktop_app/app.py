@@ -103,31 +103,40 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from .ui.document import ReportDocument
     from .ui.errors import Messages, storage_message
-    from .ui.main_window import MainWindow
-    from .ui.settings import Settings
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("绩效自评报告编制助手")
     app.setOrganizationName(APP_NAME)
     try:
-        workspace = open_workspace(data_dir)
+        window = create_window(data_dir)
     except Exception as exc:  # noqa: BLE001 - the one place a bad workspace is explained
         log.exception("cannot open the workspace")
         Messages.error(None, "绩效自评报告编制助手",
                        storage_message(exc) + f"\n\n{data_dir / WORKSPACE_FILE}")
         return 1
-    settings = Settings(data_dir / "settings.ini")
-    report = workspace.load(choose_report(workspace, settings.last_report()))
-    document = ReportDocument(report, workspace)
-    window = MainWindow(document, workspace, settings)
+    document, workspace = window.document, window.workspace
     install_excepthook(document, window, log_path)
     window.show()
     code = app.exec()
     document.flush()
     workspace.close()
     return int(code)
+
+
+def create_window(data_dir: Path) -> Any:
+    """The main window on the workspace in ``data_dir``, showing the report edited last."""
+    from .ui.document import ReportDocument
+    from .ui.main_window import MainWindow
+    from .ui.settings import Settings
+
+    workspace = open_workspace(data_dir)
+    settings = Settings(data_dir / "settings.ini")
+    report = workspace.load(choose_report(workspace, settings.last_report()))
+    document = ReportDocument(report, workspace)
+    window = MainWindow(document, workspace, settings)
+    document.setParent(window)
+    return window
 
 
 def install_excepthook(document: Any, window: Any, log_path: Path) -> None:
