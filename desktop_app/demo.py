@@ -13,6 +13,8 @@ from .domain.serialize import from_data
 from .resources import resource_path
 
 DEMO_FILE = ("demo", "fengdu-2020.json")
+#: The demo's report id (a copy made by 复制为新报告 gets a new one and loses the banner).
+DEMO_REPORT_ID = "f3d1c0de2020f3d1c0de2020f3d1c0de"
 
 
 def load_demo() -> Report:

@@ -55,6 +55,81 @@ TEMPLATES: dict[str, str] = {
     "grade_stated_twice": QT_TRANSLATE_NOOP("Findings", "评价结论中等级前后不一：同时写了“{grades}”"),
     "grade_text_mismatch": QT_TRANSLATE_NOOP(
         "Findings", "文中写“{stated}”等级，但按总分 {total} 应为“{derived}”"),
+    "execution_weight_split": QT_TRANSLATE_NOOP(
+        "Findings", "预算执行率分值为 {weight}，按所选评分规则应为 {expected}"),
+    "category_weight_split": QT_TRANSLATE_NOOP(
+        "Findings", "{category}分值合计 {weight}，按所选评分规则应为 {expected}"),
+    "total_above_rate_cap": QT_TRANSLATE_NOOP(
+        "Findings", "预算执行率 {rate} 时总分不得超过 {cap}，现为 {total}"),
+    "indicator_name_missing": QT_TRANSLATE_NOOP("Findings", "有分值（{weight}）的指标行未填写三级指标名称"),
+    "qualitative_outcome_unknown": QT_TRANSLATE_NOOP(
+        "Findings", "定性指标“{indicator}”的完成情况“{actual}”不是三种标准结论之一"),
+    "score_outside_band": QT_TRANSLATE_NOOP(
+        "Findings", "“{indicator}”结论为“{outcome}”，得分应在 {low}–{high} 之间，现为 {score}"),
+    "target_not_a_number": QT_TRANSLATE_NOOP("Findings", "定量指标“{indicator}”的年度指标值“{target}”不是数字"),
+    "actual_not_a_number": QT_TRANSLATE_NOOP("Findings", "定量指标“{indicator}”的实际完成值“{actual}”不是数字"),
+    "unit_missing": QT_TRANSLATE_NOOP("Findings", "定量指标“{indicator}”未填写度量单位"),
+    "score_disagrees": QT_TRANSLATE_NOOP(
+        "Findings", "“{indicator}”得分 {score} 与按公式计算的 {suggested} 不一致"),
+    "deviation_note_missing": QT_TRANSLATE_NOOP(
+        "Findings", "“{indicator}”{why_text}，须填写偏差原因分析及改进措施"),
+    "text_allocation_rate_mismatch": QT_TRANSLATE_NOOP(
+        "Findings", "文中“{stated}”与资金表不符：资金到位率为 {actual}"),
+    "text_execution_rate_mismatch": QT_TRANSLATE_NOOP(
+        "Findings", "文中“{stated}”与资金表不符：预算执行率为 {actual}"),
+    "text_total_score_mismatch": QT_TRANSLATE_NOOP("Findings", "文中“{stated}”与评分不符：总分为 {actual}"),
+    "text_output_count_mismatch": QT_TRANSLATE_NOOP("Findings", "文中“{stated}”与产出清单不符：清单共 {actual} 项"),
+    "text_amount_mismatch": QT_TRANSLATE_NOOP("Findings", "文中“{stated}”在资金表、产出清单和指标中都找不到对应数字"),
+    "section_empty": QT_TRANSLATE_NOOP("Findings", "提纲中的“{section}”一节还没有内容"),
+}
+
+#: Why each rule exists and where it comes from (shown as the panel's tooltip).
+RULES: dict[str, tuple[str, str]] = {
+    "required_empty": (QT_TRANSLATE_NOOP("Rules", "自评表和报告落款都需要这些信息"), "财预〔2020〕10号 附件"),
+    "value_unparsed": (QT_TRANSLATE_NOOP("Rules", "无法识别的数字不参与计算，打印前必须改正"), "本程序"),
+    "amount_negative": (QT_TRANSLATE_NOOP("Rules", "预算、到位、执行金额不会是负数"), "审核常规"),
+    "team_no_leader": (QT_TRANSLATE_NOOP("Rules", "绩效评价工作组须有组长负责"), "审核常规"),
+    "dates_out_of_order": (QT_TRANSLATE_NOOP("Rules", "成立工作组 ≤ 现场检查 ≤ 报告日期"), "审核常规"),
+    "date_within_fiscal_year": (QT_TRANSLATE_NOOP("Rules", "自评在评价年度结束后进行"), "审核常规"),
+    "funds_missing": (QT_TRANSLATE_NOOP("Rules", "报告必须列出项目资金"), "财预〔2020〕10号 附件"),
+    "spent_exceeds_allocated": (QT_TRANSLATE_NOOP("Rules", "执行数 ≤ 到位数 ≤ 预算数"), "审核常规"),
+    "spent_exceeds_budget": (QT_TRANSLATE_NOOP("Rules", "执行数一般不超过全年预算数"), "审核常规"),
+    "allocated_exceeds_budget": (QT_TRANSLATE_NOOP("Rules", "到位数一般不超过全年预算数"), "审核常规"),
+    "part_exceeds_whole": (QT_TRANSLATE_NOOP("Rules", "“其中”行是所属行的一部分，不能大于整体"), "审核常规"),
+    "children_exceed_whole": (QT_TRANSLATE_NOOP("Rules", "各“其中”行之和不能大于所属行"), "审核常规"),
+    "child_without_parent": (QT_TRANSLATE_NOOP("Rules", "“其中”行必须跟在所属资金行之后"), "本程序"),
+    "weights_not_100": (QT_TRANSLATE_NOOP("Rules", "各项分值合计为100分"), "财预〔2020〕10号"),
+    "execution_weight_split": (QT_TRANSLATE_NOOP("Rules", "分值按所选评分规则分配"), "财预〔2020〕10号"),
+    "category_weight_split": (QT_TRANSLATE_NOOP("Rules", "产出50、效益30、满意度10（全国默认）"), "财预〔2020〕10号"),
+    "score_above_weight": (QT_TRANSLATE_NOOP("Rules", "得分在 0 与分值之间"), "财预〔2020〕10号"),
+    "score_negative": (QT_TRANSLATE_NOOP("Rules", "得分在 0 与分值之间"), "财预〔2020〕10号"),
+    "execution_score_above_rate": (QT_TRANSLATE_NOOP("Rules", "预算执行率得分 = 分值 × 执行率，不超过分值"), "财预〔2020〕10号"),
+    "total_above_ceiling": (QT_TRANSLATE_NOOP("Rules", "总分 ≤ 100 − 执行率分值 × (1 − 执行率)"), "财预〔2020〕10号"),
+    "total_above_rate_cap": (QT_TRANSLATE_NOOP("Rules", "执行率70%–80%总分≤89，60%–70%≤79，低于60%≤69，低于50%≤59"), "部分省份规定"),
+    "score_outside_band": (QT_TRANSLATE_NOOP("Rules", "定性指标：达成80%–100%，部分达成60%–80%，未达成0–60%"), "财预〔2020〕10号"),
+    "score_disagrees": (QT_TRANSLATE_NOOP("Rules", "定量指标得分按完成比例计算"), "财预〔2020〕10号"),
+    "deviation_note_missing": (QT_TRANSLATE_NOOP("Rules", "未得满分或超额30%以上须说明偏差原因及改进措施"), "财预〔2020〕10号"),
+    "target_not_a_number": (QT_TRANSLATE_NOOP("Rules", "定量指标须有比较方式、数值和单位"), "审核常规"),
+    "actual_not_a_number": (QT_TRANSLATE_NOOP("Rules", "定量指标的实际完成值须为数字"), "审核常规"),
+    "grade_stated_twice": (QT_TRANSLATE_NOOP("Rules", "等级由总分决定：优≥90，良80–90，中60–80，差<60"), "财预〔2020〕10号"),
+    "grade_text_mismatch": (QT_TRANSLATE_NOOP("Rules", "等级由总分决定：优≥90，良80–90，中60–80，差<60"), "财预〔2020〕10号"),
+    "text_allocation_rate_mismatch": (QT_TRANSLATE_NOOP("Rules", "资金到位率 = 到位数 ÷ 全年预算数；文中数字须与表一致"), "审核常规"),
+    "text_execution_rate_mismatch": (QT_TRANSLATE_NOOP("Rules", "预算执行率 = 执行数 ÷ 全年预算数；文中数字须与表一致"), "财预〔2020〕10号"),
+    "text_total_score_mismatch": (QT_TRANSLATE_NOOP("Rules", "文中自评分须与评分表一致"), "审核常规"),
+    "text_output_count_mismatch": (QT_TRANSLATE_NOOP("Rules", "文中数字须与表一致"), "审核常规"),
+    "text_amount_mismatch": (QT_TRANSLATE_NOOP("Rules", "文中金额须与表一致（1亿元 = 10000万元）"), "审核常规"),
+    "section_empty": (QT_TRANSLATE_NOOP("Rules", "提纲各部分都应有内容"), "财预〔2020〕10号 附件"),
+}
+
+WHY: dict[str, str] = {
+    "over": QT_TRANSLATE_NOOP("Findings", "实际完成值超过目标30%以上"),
+    "below": QT_TRANSLATE_NOOP("Findings", "得分 {score} 低于分值 {weight}"),
+}
+
+CATEGORIES: dict[str, str] = {
+    "output": QT_TRANSLATE_NOOP("Fields", "产出指标"),
+    "benefit": QT_TRANSLATE_NOOP("Fields", "效益指标"),
+    "satisfaction": QT_TRANSLATE_NOOP("Fields", "满意度指标"),
 }
 
 REASONS: dict[str, str] = {
@@ -164,11 +239,23 @@ def finding_message(finding: Finding, translate=_identity) -> str:  # type: igno
             params[key] = field_label(params[key], translate)
     if "reason" in params:
         params["reason"] = translate(CONTEXT, REASONS.get(params["reason"], params["reason"]))
+    if "category" in params:
+        params["category"] = translate("Fields", CATEGORIES.get(params["category"], params["category"]))
+    if "why" in params:
+        params["why_text"] = translate(CONTEXT, WHY[params["why"]]).format(**params)
     template = translate(CONTEXT, TEMPLATES.get(finding.code, finding.code))
     try:
         return template.format(**params)
     except (KeyError, IndexError):
         return template
+
+
+def finding_reason(finding: Finding, translate=_identity) -> str:  # type: ignore[no-untyped-def]
+    """One line saying why the rule exists and its source, e.g. ``…（依据：财预〔2020〕10号）``."""
+    reason, source = RULES.get(finding.code, ("", ""))
+    if not reason:
+        return ""
+    return translate("Rules", "{reason}（依据：{source}）").format(reason=translate("Rules", reason), source=source)
 
 
 def finding_location(finding: Finding, translate=_identity) -> str:  # type: ignore[no-untyped-def]

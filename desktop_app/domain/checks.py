@@ -15,8 +15,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Iterator
 
-from .model import Grade, Report, Role, Unparsed, Unit
-from .money import format_amount, format_number, format_percent, round_half_up
+from . import scoring
+from .model import Direction, Grade, Indicator, Report, Role, RuleSet, Unit, Unparsed
+from .money import format_amount, format_number, format_percent, number_text, round_half_up
+from .outline import OUTLINES, Section
+from .textcheck import text_findings
 from .totals import AMOUNT_FIELDS, Totals, compute_totals, value_of
 
 Path = tuple  # e.g. ("fund_lines", 2, "spent") or ("header", "unit_name")
@@ -178,26 +181,31 @@ def _check_funds(report: Report, totals: Totals) -> Iterator[Finding]:
 
 
 def _check_scores(report: Report, totals: Totals) -> Iterator[Finding]:
+    rules = report.rules
     weight_sum = (value_of(report.execution_weight) or Decimal(0)) + sum(
         (value_of(i.weight) or Decimal(0) for i in report.indicators), Decimal(0))
     if report.indicators and weight_sum != 100:
         yield Finding(Severity.ERROR, "weights_not_100", ("indicators",), {"sum": format_number(weight_sum)})
     if not report.indicators:
         yield Finding(Severity.WARNING, "indicators_missing", ("indicators",))
-    for row, indicator in enumerate(report.indicators):
-        weight, score = value_of(indicator.weight), value_of(indicator.score)
-        label = indicator.name or f"第{row + 1}行"
-        if score is not None and score < 0:
-            yield Finding(Severity.ERROR, "score_negative", ("indicators", row, "score"),
-                          {"indicator": label, "score": format_number(score)})
-        if score is not None and weight is not None and score > weight:
-            yield Finding(Severity.ERROR, "score_above_weight", ("indicators", row, "score"),
-                          {"indicator": label, "score": format_number(score), "weight": format_number(weight)})
-        if weight is not None and weight < 0:
-            yield Finding(Severity.ERROR, "weight_negative", ("indicators", row, "weight"),
-                          {"indicator": label, "weight": format_number(weight)})
-        if indicator.applicable and weight is not None and score is None and not isinstance(indicator.score, Unparsed):
-            yield Finding(Severity.WARNING, "score_missing", ("indicators", row, "score"), {"indicator": label})
+    expected = scoring.split_weights(rules)
+    if expected[0] is not None and value_of(report.execution_weight) != expected[0]:
+        yield Finding(Severity.ERROR, "execution_weight_split", ("execution_weight",),
+                      {"weight": number_text(report.execution_weight) or "0", "expected": format_number(expected[0])})
+    if report.indicators:
+        for category_score in totals.categories:
+            wanted = scoring.category_weight(rules, category_score.category)
+            all_weight = sum((value_of(i.weight) or Decimal(0) for i in report.indicators
+                              if i.level1 is category_score.category), Decimal(0))
+            if wanted is not None and all_weight != wanted:
+                row = next((n for n, i in enumerate(report.indicators) if i.level1 is category_score.category), None)
+                path = ("indicators", row, "weight") if row is not None else ("indicators",)
+                yield Finding(Severity.ERROR, "category_weight_split", path,
+                              {"category": category_score.category.value, "weight": format_number(all_weight),
+                               "expected": format_number(wanted)})
+
+    for row, (indicator, scored) in enumerate(zip(report.indicators, totals.indicator_scores)):
+        yield from _check_indicator(row, indicator, scored, rules)
 
     weight = totals.execution_weight
     given = value_of(report.execution_score)
@@ -217,9 +225,64 @@ def _check_scores(report: Report, totals: Totals) -> Iterator[Finding]:
             yield Finding(Severity.ERROR, "total_above_ceiling", ("execution_score",),
                           {"total": format_number(total), "ceiling": format_number(ceiling),
                            "rate": format_percent(rate)})
+    if totals.total_score is not None and totals.rate_cap is not None and rate is not None:
+        if round_half_up(totals.total_score) > totals.rate_cap:
+            yield Finding(Severity.ERROR, "total_above_rate_cap", ("execution_score",),
+                          {"total": format_number(totals.total_score), "cap": format_number(totals.rate_cap),
+                           "rate": format_percent(rate)})
     if given is not None and given < 0:
         yield Finding(Severity.ERROR, "score_negative", ("execution_score",),
                       {"indicator": "预算执行率", "score": format_number(given)})
+
+
+def _check_indicator(row: int, indicator: Indicator, scored: scoring.IndicatorScore,
+                     rules: RuleSet) -> Iterator[Finding]:
+    weight, given = value_of(indicator.weight), value_of(indicator.score)
+    label = indicator.name or f"第{row + 1}行"
+    here = ("indicators", row)
+    if weight is not None and weight != 0 and not indicator.name.strip():
+        yield Finding(Severity.ERROR, "indicator_name_missing", here + ("name",), {"weight": format_number(weight)})
+    if weight is not None and weight < 0:
+        yield Finding(Severity.ERROR, "weight_negative", here + ("weight",),
+                      {"indicator": label, "weight": format_number(weight)})
+    if given is not None and given < 0:
+        yield Finding(Severity.ERROR, "score_negative", here + ("score",),
+                      {"indicator": label, "score": format_number(given)})
+    if given is not None and weight is not None and given > weight:
+        yield Finding(Severity.ERROR, "score_above_weight", here + ("score",),
+                      {"indicator": label, "score": format_number(given), "weight": format_number(weight)})
+    if not indicator.applicable:
+        return
+    if indicator.direction is Direction.QUALITATIVE:
+        if indicator.actual.strip() and scoring.outcome_of(indicator.actual) is None:
+            yield Finding(Severity.WARNING, "qualitative_outcome_unknown", here + ("actual",),
+                          {"indicator": label, "actual": indicator.actual})
+        limits = scoring.band_limits(indicator)
+        if limits is not None and given is not None and not scoring.in_band(indicator, given):
+            yield Finding(Severity.ERROR, "score_outside_band", here + ("score",),
+                          {"indicator": label, "score": format_number(given), "outcome": indicator.actual.strip(),
+                           "low": format_number(limits[0]), "high": format_number(limits[1])})
+    else:
+        target, actual = scoring.quantity(indicator.target), scoring.quantity(indicator.actual)
+        if target is None:
+            yield Finding(Severity.ERROR, "target_not_a_number", here + ("target",),
+                          {"indicator": label, "target": indicator.target})
+        if actual is None:
+            yield Finding(Severity.ERROR, "actual_not_a_number", here + ("actual",),
+                          {"indicator": label, "actual": indicator.actual})
+        if not indicator.unit.strip() and target is not None:
+            yield Finding(Severity.WARNING, "unit_missing", here + ("unit",), {"indicator": label})
+        if given is not None and scored.suggested is not None and round_half_up(given) != round_half_up(scored.suggested):
+            yield Finding(Severity.WARNING, "score_disagrees", here + ("score",),
+                          {"indicator": label, "score": format_number(given),
+                           "suggested": format_number(scored.suggested)})
+    effective = scored.effective
+    below = weight is not None and effective is not None and round_half_up(effective) < weight
+    over = scoring.over_achieved(indicator)
+    if (below or over) and not indicator.deviation_note.strip():
+        yield Finding(Severity.ERROR, "deviation_note_missing", here + ("deviation_note",),
+                      {"indicator": label, "why": "over" if over else "below",
+                       "score": format_number(effective), "weight": format_number(weight)})
 
 
 def _check_team(report: Report) -> Iterator[Finding]:
@@ -255,7 +318,7 @@ def _check_dates(report: Report) -> Iterator[Finding]:
                               {"field": path[-1], "date": value.isoformat(), "year": str(year)})
 
 
-_REQUIRED_HEADER = ("unit_name", "project_name", "fiscal_year", "report_date")
+_REQUIRED_HEADER = ("unit_name", "supervising_department", "project_name", "fiscal_year", "report_date")
 
 
 def _check_required(report: Report) -> Iterator[Finding]:
@@ -278,6 +341,42 @@ def _check_grade_text(report: Report, totals: Totals) -> Iterator[Finding]:
                            "total": format_number(totals.total_score)}, span=(start, end))
 
 
+_TEXT_FIGURES = {
+    "allocation_rate": lambda value: format_percent(value / 100) if value is not None else "—",
+    "execution_rate": lambda value: format_percent(value / 100) if value is not None else "—",
+    "total_score": lambda value: format_number(value) if value is not None else "—",
+    "output_count": lambda value: format_number(value) if value is not None else "—",
+    "amount": lambda value: "",
+}
+
+
+def _check_text(report: Report, totals: Totals) -> Iterator[Finding]:
+    for path, mention, figure, actual in text_findings(report, totals):
+        yield Finding(Severity.WARNING, f"text_{figure}_mismatch", path,
+                      {"stated": mention.text, "actual": _TEXT_FIGURES[figure](actual)},
+                      span=(mention.start, mention.end))
+
+
+def _sections(sections: tuple[Section, ...]) -> Iterator[Section]:
+    for section in sections:
+        yield section
+        yield from _sections(section.children)
+
+
+def _check_outline(report: Report) -> Iterator[Finding]:
+    from .edits import resolve
+
+    for section in _sections(OUTLINES[report.outline]):
+        for content in section.content:
+            if content.startswith("generated."):
+                continue
+            value = resolve(report, tuple(content.split(".")))
+            empty = not any(item.strip() for item in value) if isinstance(value, list) else not value.strip()
+            if empty:
+                yield Finding(Severity.WARNING, "section_empty", tuple(content.split(".")),
+                              {"section": section.title})
+
+
 def validate(report: Report, totals: Totals | None = None) -> list[Finding]:
     """Run every check; errors first, then warnings, each in report order."""
     totals = totals or compute_totals(report)
@@ -289,6 +388,8 @@ def validate(report: Report, totals: Totals | None = None) -> list[Finding]:
         *_check_funds(report, totals),
         *_check_scores(report, totals),
         *_check_grade_text(report, totals),
+        *_check_text(report, totals),
+        *_check_outline(report),
     ]
     order = list(Tab)
     return sorted(findings, key=lambda f: (f.severity is not Severity.ERROR, order.index(f.tab)))

@@ -102,6 +102,37 @@ class OutlineTemplate(enum.Enum):
     NATIONAL_7 = "national_7"  # 七部分（财预〔2020〕10号参考提纲）
 
 
+class WeightSplit(enum.Enum):
+    """How the 100 points are split between the execution rate and the indicator blocks."""
+
+    NATIONAL = "national"  # 10 / 产出 50 / 效益 30 / 满意度 10 (财预〔2020〕10号 default)
+    TEN_NINETY = "10_90"  # 执行率 10 / 指标 90
+    TWENTY_EIGHTY = "20_80"  # 执行率 20 / 指标 80
+    CUSTOM = "custom"  # the report's own four numbers
+
+
+class ReverseFormula(enum.Enum):
+    """The two ways of scoring a ≤ (反向) indicator (domain.md §2)."""
+
+    RATIO = "ratio"  # target ÷ actual × weight
+    LINEAR = "linear"  # (1 − (actual − target) ÷ target) × weight, 0 at twice the target
+
+
+@dataclass
+class RuleSet:
+    """The scoring rules a report is written under; changing them re-scores live."""
+
+    split: WeightSplit = WeightSplit.NATIONAL
+    #: Used when ``split`` is CUSTOM: the weights of 产出, 效益, 满意度 (the execution-rate
+    #: weight is then the report's own ``execution_weight``).
+    custom_weights: list[Decimal] = field(default_factory=lambda: [Decimal(50), Decimal(30), Decimal(10)])
+    reverse_formula: ReverseFormula = ReverseFormula.RATIO
+    #: Provincial rule: the execution rate caps the total (70–80% → ≤ 89, …). Off by default.
+    cap_by_execution_rate: bool = False
+    #: Some provinces deduct when a target is exceeded by 30% or more (target set too low).
+    deduct_over_achievement: bool = False
+
+
 #: The three outcomes of a qualitative indicator (domain.md §2).
 QUALITATIVE_OUTCOMES: tuple[str, str, str] = (
     "达成年度指标",
@@ -243,6 +274,7 @@ class Report:
     output_items: list[OutputItem] = field(default_factory=list)
     closing: Closing = field(default_factory=Closing)
     outline: OutlineTemplate = OutlineTemplate.COUNTY_4
+    rules: RuleSet = field(default_factory=RuleSet)
 
 
 #: Dataclass types that make up list rows, by the list's attribute name.

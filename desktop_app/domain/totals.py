@@ -19,6 +19,7 @@ from .model import (
     Report,
 )
 from .money import round_half_up
+from .scoring import IndicatorScore, rate_cap, score_indicator
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -108,11 +109,14 @@ class Totals:
     execution_score_suggested: Decimal | None  # weight × rate, capped at the weight
     execution_score: Decimal | None  # what the user gave, else the suggestion
     categories: tuple[CategoryScore, ...]
+    #: Suggested and effective score of each indicator, in table order.
+    indicator_scores: tuple[IndicatorScore, ...]
     indicator_weight: Decimal
     indicator_score: Decimal
     total_weight: Decimal
     total_score: Decimal | None  # rescaled to 100 when indicators are not applicable
     ceiling: Decimal | None  # highest total the execution rate allows
+    rate_cap: Decimal | None  # provincial cap by execution rate, when the rule set asks for it
     grade: Grade | None
     output_count: int
     output_sum: Decimal  # yuan
@@ -198,13 +202,14 @@ def compute_totals(report: Report) -> Totals:
     given = value_of(report.execution_score)
     execution_score = given if given is not None else suggested
 
+    scores = tuple(score_indicator(indicator, report.rules) for indicator in report.indicators)
     categories = []
     for category in IndicatorCategory:
         weight = score = ZERO
-        for indicator in report.indicators:
+        for indicator, scored in zip(report.indicators, scores):
             if indicator.level1 is category and indicator.applicable:
                 weight += value_of(indicator.weight) or ZERO
-                score += value_of(indicator.score) or ZERO
+                score += scored.effective or ZERO
         categories.append(CategoryScore(category, weight, score))
     indicator_weight = sum((c.weight for c in categories), ZERO)
     indicator_score = sum((c.score for c in categories), ZERO)
@@ -231,11 +236,13 @@ def compute_totals(report: Report) -> Totals:
         execution_score_suggested=suggested,
         execution_score=execution_score,
         categories=tuple(categories),
+        indicator_scores=scores,
         indicator_weight=indicator_weight,
         indicator_score=indicator_score,
         total_weight=total_weight,
         total_score=total_score,
         ceiling=ceiling,
+        rate_cap=rate_cap(funds.execution_rate) if report.rules.cap_by_execution_rate else None,
         grade=grade_for(total_score),
         output_count=len(report.output_items),
         output_sum=sum((a for a in amounts if a is not None), ZERO),

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..demo import DEMO_REPORT_ID
 from ..domain.checks import Finding, Severity, Tab, grade_label, has_errors
 from ..domain.model import Report
 from ..domain.money import format_number, format_percent
@@ -56,6 +57,8 @@ QLabel#fieldError[severity="warning"] { color: #b35c00; }
 QLineEdit[finding="error"], QPlainTextEdit[finding="error"] { border: 1px solid #e03131; background: #fff5f5; }
 QLineEdit[finding="warning"], QPlainTextEdit[finding="warning"] { border: 1px solid #f59f00; background: #fff9db; }
 QLabel#figure { font-weight: 600; }
+QLabel#figure[finding="error"] { color: #c92a2a; background: #fde2e1; }
+QLabel#demoBanner { background: #e7f5ff; color: #1864ab; padding: 6px 14px; border-bottom: 1px solid #a5d8ff; }
 QLabel#bigGrade { font-size: 40px; font-weight: 700; color: #1c7ed6; }
 QLabel#gridHeader { color: #6c757d; }
 QFrame#scoreBox { border: 1px solid #dee2e6; border-radius: 4px; background: #ffffff; }
@@ -182,6 +185,12 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.strip)
+        self.demo_banner = QLabel(self.tr(
+            "演示报告：取自丰都县2020年招商引资工作经费自评报告，保留了原文的错误以便查看校验效果；"
+            "原报告没有绩效指标表，“产出”页指标表的年度指标值为按原文事实设定的示例值。"))
+        self.demo_banner.setObjectName("demoBanner")
+        self.demo_banner.setWordWrap(True)
+        layout.addWidget(self.demo_banner)
         layout.addWidget(self.tabs)
         self.setCentralWidget(central)
 
@@ -190,7 +199,7 @@ class MainWindow(QMainWindow):
         self.findings_dock.setObjectName("findingsDock")
         self.findings_dock.setWidget(self.findings_panel)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.findings_dock)
-        self.resizeDocks([self.findings_dock], [150], Qt.Orientation.Vertical)
+        self.resizeDocks([self.findings_dock], [170], Qt.Orientation.Vertical)
         self.findings_panel.view.clicked.connect(self._on_findings_clicked)
         self.findings_panel.view.activated.connect(self._on_findings_clicked)
         self.strip.findings_button.clicked.connect(self._on_findings_button_clicked)
@@ -251,6 +260,7 @@ class MainWindow(QMainWindow):
     @Slot(object, object)
     def _on_document_recomputed(self, totals: Totals, findings: list[Finding]) -> None:
         self.strip.show_report(self.document.report, totals, findings)
+        self.demo_banner.setVisible(self.document.report.report_id == DEMO_REPORT_ID)
         self.findings_panel.set_findings(findings)
         with_errors = {f.tab for f in findings if f.severity is Severity.ERROR}
         error_icon = severity_icon(Severity.ERROR)
@@ -261,7 +271,9 @@ class MainWindow(QMainWindow):
 
     @Slot(str, object, str)
     def _on_document_save_state_changed(self, state: str, saved_at: datetime | None, error: str) -> None:
-        if state == SaveState.SAVED:
+        if self.document.store is None:
+            text = self.tr("预览：不保存修改")
+        elif state == SaveState.SAVED:
             text = self.tr("已保存 {time}").format(time=saved_at.strftime("%H:%M:%S")) if saved_at else self.tr("已保存")
         elif state == SaveState.FAILED:
             text = self.tr("保存失败，正在重试：{error}").format(error=error)

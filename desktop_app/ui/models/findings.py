@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Q
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from ...domain.checks import Finding, Severity
-from ...messages import SEVERITIES, finding_location, finding_message
+from ...messages import SEVERITIES, finding_location, finding_message, finding_reason
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -72,7 +72,9 @@ class FindingsModel(QAbstractTableModel):
                 self._icons[finding.severity] = severity_icon(finding.severity)
             return self._icons[finding.severity]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return finding_message(finding, QCoreApplication.translate)
+            message = finding_message(finding, QCoreApplication.translate)
+            reason = finding_reason(finding, QCoreApplication.translate)
+            return f"{message}\n{reason}" if reason else message
         if role == Qt.ItemDataRole.UserRole:
             return finding
         return None

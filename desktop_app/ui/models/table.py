@@ -253,6 +253,8 @@ class RowTableModel(QAbstractTableModel):
             value = self._value(row, spec) if spec.kind is not Kind.COMPUTED else None
             if isinstance(value, Unparsed):
                 return value.text
+            if spec.kind is Kind.TEXT and isinstance(value, str) and len(value) > 12:
+                return value  # long text is elided in the cell: show all of it on hover
             return spec.tooltip or None
         return None
 
