@@ -45,7 +45,6 @@ TEMPLATES: dict[str, str] = {
     "score_negative": QT_TRANSLATE_NOOP("Findings", "“{indicator}”得分 {score} 不能为负数"),
     "score_above_weight": QT_TRANSLATE_NOOP("Findings", "“{indicator}”得分 {score} 超过分值 {weight}"),
     "weight_negative": QT_TRANSLATE_NOOP("Findings", "“{indicator}”分值 {weight} 不能为负数"),
-    "score_missing": QT_TRANSLATE_NOOP("Findings", "“{indicator}”已设分值但未打分"),
     "execution_score_above_weight": QT_TRANSLATE_NOOP(
         "Findings", "预算执行率得分 {score} 超过分值 {weight}"),
     "execution_score_above_rate": QT_TRANSLATE_NOOP(
@@ -89,6 +88,13 @@ RULES: dict[str, tuple[str, str]] = {
     "value_unparsed": (QT_TRANSLATE_NOOP("Rules", "无法识别的数字不参与计算，打印前必须改正"), "本程序"),
     "amount_negative": (QT_TRANSLATE_NOOP("Rules", "预算、到位、执行金额不会是负数"), "审核常规"),
     "team_no_leader": (QT_TRANSLATE_NOOP("Rules", "绩效评价工作组须有组长负责"), "审核常规"),
+    "member_no_name": (QT_TRANSLATE_NOOP("Rules", "签字页按成员姓名打印"), "本程序"),
+    "indicators_missing": (QT_TRANSLATE_NOOP("Rules", "自评表须列出产出、效益、满意度指标"), "财预〔2020〕10号 附件"),
+    "weight_negative": (QT_TRANSLATE_NOOP("Rules", "分值不会是负数"), "财预〔2020〕10号"),
+    "indicator_name_missing": (QT_TRANSLATE_NOOP("Rules", "空行不应有分值"), "审核常规"),
+    "qualitative_outcome_unknown": (QT_TRANSLATE_NOOP("Rules", "定性指标按达成、部分达成、未达成三档评分"), "财预〔2020〕10号"),
+    "unit_missing": (QT_TRANSLATE_NOOP("Rules", "定量指标须有比较方式、数值和单位"), "审核常规"),
+    "execution_score_above_weight": (QT_TRANSLATE_NOOP("Rules", "得分在 0 与分值之间"), "财预〔2020〕10号"),
     "dates_out_of_order": (QT_TRANSLATE_NOOP("Rules", "成立工作组 ≤ 现场检查 ≤ 报告日期"), "审核常规"),
     "date_within_fiscal_year": (QT_TRANSLATE_NOOP("Rules", "自评在评价年度结束后进行"), "审核常规"),
     "funds_missing": (QT_TRANSLATE_NOOP("Rules", "报告必须列出项目资金"), "财预〔2020〕10号 附件"),
