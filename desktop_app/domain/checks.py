@@ -193,19 +193,29 @@ def _check_scores(report: Report, totals: Totals) -> Iterator[Finding]:
         yield Finding(Severity.ERROR, "execution_weight_split", ("execution_weight",),
                       {"weight": number_text(report.execution_weight) or "0", "expected": format_number(expected[0])})
     if report.indicators:
+        category_weights: dict[object, Decimal] = {}
+        first_rows: dict[object, int] = {}
+        for number, item in enumerate(report.indicators):
+            category_weights[item.level1] = category_weights.get(item.level1, Decimal(0)) + (value_of(item.weight) or 0)
+            first_rows.setdefault(item.level1, number)
         for category_score in totals.categories:
             wanted = scoring.category_weight(rules, category_score.category)
-            all_weight = sum((value_of(i.weight) or Decimal(0) for i in report.indicators
-                              if i.level1 is category_score.category), Decimal(0))
+            all_weight = category_weights.get(category_score.category, Decimal(0))
             if wanted is not None and all_weight != wanted:
-                row = next((n for n, i in enumerate(report.indicators) if i.level1 is category_score.category), None)
+                row = first_rows.get(category_score.category)
                 path = ("indicators", row, "weight") if row is not None else ("indicators",)
                 yield Finding(Severity.ERROR, "category_weight_split", path,
                               {"category": category_score.category.value, "weight": format_number(all_weight),
                                "expected": format_number(wanted)})
 
+    rules_key = scoring.rules_key(rules)
     for row, (indicator, scored) in enumerate(zip(report.indicators, totals.indicator_scores)):
-        yield from _check_indicator(row, indicator, scored, rules)
+        key = (row, scoring.indicator_key(indicator), rules_key)
+        found = _INDICATOR_FINDINGS.get(key)
+        if found is None:
+            found = tuple(_check_indicator(row, indicator, scored, rules))
+            _INDICATOR_FINDINGS.put(key, found)
+        yield from found  # type: ignore[misc]
 
     weight = totals.execution_weight
     given = value_of(report.execution_score)
@@ -233,6 +243,10 @@ def _check_scores(report: Report, totals: Totals) -> Iterator[Finding]:
     if given is not None and given < 0:
         yield Finding(Severity.ERROR, "score_negative", ("execution_score",),
                       {"indicator": "预算执行率", "score": format_number(given)})
+
+
+#: Findings of each indicator row, memoised: a keystroke changes one row, not 600.
+_INDICATOR_FINDINGS = scoring.RowCache()
 
 
 def _check_indicator(row: int, indicator: Indicator, scored: scoring.IndicatorScore,

@@ -83,7 +83,10 @@ class Unit(enum.Enum):
     @property
     def factor(self) -> Decimal:
         """Yuan per one of this unit."""
-        return {Unit.YUAN: Decimal(1), Unit.WAN: Decimal(10_000), Unit.YI: Decimal(100_000_000)}[self]
+        return _UNIT_FACTORS[self.value]
+
+
+_UNIT_FACTORS = {"yuan": Decimal(1), "wan": Decimal(10_000), "yi": Decimal(100_000_000)}
 
 
 class Grade(enum.Enum):

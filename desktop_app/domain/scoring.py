@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 
 from .model import (
@@ -60,6 +61,7 @@ _LEADING_COMPARATOR = re.compile(r"^(?:[≥≤=<>]=?|不低于|不少于|不小�
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d+)?|\.\d+)")
 
 
+@lru_cache(maxsize=4096)
 def quantity(text: str) -> Decimal | None:
     """The number in a target or actual as written: ``"≥10个"`` → 10, ``"92%"`` → 92.
 
@@ -77,6 +79,7 @@ def quantity(text: str) -> Decimal | None:
     return Decimal(match.group(0))
 
 
+@lru_cache(maxsize=1024)
 def outcome_of(text: str) -> str | None:
     """Which of the three qualitative outcomes ``text`` names (None when none)."""
     cleaned = normalize(text)
@@ -184,8 +187,48 @@ class IndicatorScore:
     given: bool  # True when the user typed the score
 
 
-def score_indicator(indicator: Indicator, rules: RuleSet) -> IndicatorScore:
-    """Suggested and effective score of one indicator."""
-    suggested = suggested_score(indicator, rules)
-    given = indicator.score if isinstance(indicator.score, Decimal) else None
-    return IndicatorScore(suggested, given if given is not None else suggested, given is not None)
+def indicator_key(indicator: Indicator) -> tuple:
+    """Every field of an indicator as a hashable tuple (for per-row caches)."""
+    # Enum members hash slowly; their string values hash once and are cached by Python.
+    return (indicator.level1.value, indicator.level2, indicator.name, indicator.direction.value, indicator.target,
+            indicator.actual, indicator.unit, indicator.weight, indicator.score, indicator.deviation_note,
+            indicator.applicable)
+
+
+def rules_key(rules: RuleSet) -> tuple:
+    """A rule set as a hashable tuple."""
+    return (rules.split.value, tuple(rules.custom_weights), rules.reverse_formula.value,
+            rules.cap_by_execution_rate, rules.deduct_over_achievement)
+
+
+class RowCache:
+    """A small bounded memo keyed by hashable row keys (rows themselves are mutable)."""
+
+    def __init__(self, size: int = 8192) -> None:
+        self._size = size
+        self._items: dict[tuple, object] = {}
+
+    def get(self, key: tuple) -> object | None:
+        """The cached value, or None."""
+        return self._items.get(key)
+
+    def put(self, key: tuple, value: object) -> None:
+        """Remember ``value``; forget everything when full (rows change slowly)."""
+        if len(self._items) >= self._size:
+            self._items.clear()
+        self._items[key] = value
+
+
+_SCORES = RowCache()
+
+
+def score_indicator(indicator: Indicator, rules: RuleSet, rules_tuple: tuple | None = None) -> IndicatorScore:
+    """Suggested and effective score of one indicator (memoised per distinct row and rules)."""
+    key = (indicator_key(indicator), rules_tuple if rules_tuple is not None else rules_key(rules))
+    cached = _SCORES.get(key)
+    if cached is None:
+        suggested = suggested_score(indicator, rules)
+        given = indicator.score if isinstance(indicator.score, Decimal) else None
+        cached = IndicatorScore(suggested, given if given is not None else suggested, given is not None)
+        _SCORES.put(key, cached)
+    return cached  # type: ignore[return-value]

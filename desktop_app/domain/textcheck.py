@@ -11,10 +11,11 @@ it is not stored in these fields.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from .model import Report, Unit
 from .money import round_half_up
@@ -112,6 +113,20 @@ def known_amounts(report: Report, totals) -> list[Decimal]:  # type: ignore[no-u
     return amounts
 
 
+def _known(amounts: list[Decimal], mention: Mention) -> bool:
+    """True when some amount (sorted, yuan) rounds half-up to what the text says.
+
+    round_half_up(a / f, p) == v  ⇔  (v − h)·f ≤ a < (v + h)·f  with h = ½·10⁻ᵖ, so a
+    binary search finds it without rounding every amount on every keystroke.
+    """
+    assert mention.unit is not None
+    half = Decimal(5).scaleb(-mention.places - 1)
+    factor = mention.unit.factor
+    low, high = (mention.value - half) * factor, (mention.value + half) * factor
+    position = bisect_left(amounts, low)
+    return position < len(amounts) and amounts[position] < high
+
+
 def text_findings(report: Report, totals) -> Iterator[tuple[tuple, Mention, str, Decimal | None]]:  # type: ignore[no-untyped-def]
     """(field path, mention, what it was compared with, the data's figure) for each disagreement.
 
@@ -139,11 +154,6 @@ def text_findings(report: Report, totals) -> Iterator[tuple[tuple, Mention, str,
                     yield path, mention, "output_count", Decimal(totals.output_count)
             else:
                 if amounts is None:
-                    amounts = known_amounts(report, totals)
-                assert mention.unit is not None
-                if not _any_agrees(mention, (a / mention.unit.factor for a in amounts)):
+                    amounts = sorted(set(known_amounts(report, totals)))
+                if not _known(amounts, mention):
                     yield path, mention, "amount", None
-
-
-def _any_agrees(mention: Mention, candidates: Iterable[Decimal]) -> bool:
-    return any(agrees(mention.value, mention.places, candidate) for candidate in candidates)

@@ -99,6 +99,7 @@ class ReportDocument(QObject):
         self.undo_stack = QUndoStack(self)
         self.totals: Totals = compute_totals(report)
         self.findings: list[Finding] = validate(report, self.totals)
+        self.findings_by_path: dict[tuple, list[Finding]] = self._by_path(self.findings)
         self.save_state = SaveState.SAVED
         self.saved_at: datetime | None = None
         self.last_error = ""
@@ -146,7 +147,15 @@ class ReportDocument(QObject):
         """Recompute totals and findings and tell the views."""
         self.totals = compute_totals(self.report)
         self.findings = validate(self.report, self.totals)
+        self.findings_by_path = self._by_path(self.findings)
         self.recomputed.emit(self.totals, self.findings)
+
+    @staticmethod
+    def _by_path(findings: list[Finding]) -> dict[tuple, list[Finding]]:
+        index: dict[tuple, list[Finding]] = {}
+        for finding in findings:
+            index.setdefault(finding.path, []).append(finding)
+        return index
 
     def replace_report(self, report: Report) -> None:
         """Show another report: flush the current one, clear undo, refresh everything."""
@@ -180,7 +189,9 @@ class ReportDocument(QObject):
             self.store.save(self.report)
         except Exception as exc:  # noqa: BLE001 - any failure must be shown and retried
             log.exception("saving the report failed")
-            self.last_error = str(exc)
+            from .errors import storage_message
+
+            self.last_error = storage_message(exc)  # the reason in Chinese, never the English text
             self._set_state(SaveState.FAILED)
             self._timer.start(RETRY_DELAY_MS)
             return False

@@ -35,14 +35,34 @@ class FindingsModel(QAbstractTableModel):
         super().__init__(parent)
         self.findings: list[Finding] = []
         self._icons: dict[Severity, QIcon] = {}
+        self._texts: dict[int, tuple[str, str, str]] = {}  # row → (location, message, tooltip)
 
     def set_findings(self, findings: list[Finding]) -> None:
         """Replace the list (a reset: the list is rebuilt on every check run)."""
         if findings == self.findings and [f.params for f in findings] == [f.params for f in self.findings]:
             return
+        if len(findings) == len(self.findings) and findings:
+            # Same rows, new figures (the usual keystroke): repaint, don't rebuild the view.
+            self.findings = list(findings)
+            self._texts.clear()
+            self.dataChanged.emit(self.index(0, 0), self.index(len(findings) - 1, self.COLUMNS - 1))
+            return
         self.beginResetModel()
         self.findings = list(findings)
+        self._texts.clear()
         self.endResetModel()
+
+    def _row_texts(self, row: int) -> tuple[str, str, str]:
+        # Formatting a message is the costly part of painting the panel: once per row and reset.
+        texts = self._texts.get(row)
+        if texts is None:
+            finding = self.findings[row]
+            message = finding_message(finding, QCoreApplication.translate)
+            reason = finding_reason(finding, QCoreApplication.translate)
+            texts = (finding_location(finding, QCoreApplication.translate), message,
+                     f"{message}\n{reason}" if reason else message)
+            self._texts[row] = texts
+        return texts
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.findings)
@@ -64,17 +84,13 @@ class FindingsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 return QCoreApplication.translate("Findings", SEVERITIES[finding.severity])
-            if column == 1:
-                return finding_location(finding, QCoreApplication.translate)
-            return finding_message(finding, QCoreApplication.translate)
+            return self._row_texts(index.row())[column]
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             if finding.severity not in self._icons:
                 self._icons[finding.severity] = severity_icon(finding.severity)
             return self._icons[finding.severity]
         if role == Qt.ItemDataRole.ToolTipRole:
-            message = finding_message(finding, QCoreApplication.translate)
-            reason = finding_reason(finding, QCoreApplication.translate)
-            return f"{message}\n{reason}" if reason else message
+            return self._row_texts(index.row())[2]
         if role == Qt.ItemDataRole.UserRole:
             return finding
         return None

@@ -103,6 +103,7 @@ class RowTableModel(QAbstractTableModel):
         *,
         total_label: str | None = None,
         display_hook: Callable[[int, Any, Column, str], str] | None = None,
+        live_keys: tuple[str, ...] = (),
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
@@ -114,18 +115,27 @@ class RowTableModel(QAbstractTableModel):
         self._display_hook = display_hook
         self._cell_findings: dict[tuple[int, str | None], Finding] = {}
         self._pending: list[str] = []
+        self._rows: list | None = None
+        # Columns whose text depends on derived figures: refreshed after every recompute.
+        self._live_columns = [n for n, c in enumerate(columns) if c.kind is Kind.COMPUTED or c.key in live_keys]
         document.edit_about_to_apply.connect(self._on_document_edit_about_to_apply)
         document.edit_applied.connect(self._on_document_edit_applied)
         document.recomputed.connect(self._on_document_recomputed)
         document.report_about_to_be_replaced.connect(self.beginResetModel)
-        document.report_replaced.connect(self.endResetModel)
+        document.report_replaced.connect(self._on_document_report_replaced)
         self._index_findings(document.findings)
 
     # -- helpers -------------------------------------------------------------------
     @property
     def rows(self) -> list:
-        """The list this model shows (read live from the document)."""
-        return self.document.value(self.path)
+        """The list this model shows (the document's own list, never a copy)."""
+        if self._rows is None:
+            self._rows = self.document.value(self.path)
+        return self._rows
+
+    def _on_document_report_replaced(self) -> None:
+        self._rows = None
+        self.endResetModel()
 
     @property
     def has_total(self) -> bool:
@@ -221,11 +231,14 @@ class RowTableModel(QAbstractTableModel):
         return "" if value is None else str(value)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < self.rowCount()):
+        if not index.isValid():
             return None
         row, spec = index.row(), self.columns[index.column()]
-        if self.is_total_row(row):
+        count = len(self.rows)
+        if self.has_total and row == count:
             return self._total_data(index.column(), spec, role)
+        if not 0 <= row < count:
+            return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             text = self._text(row, spec, role)
             if role == Qt.ItemDataRole.DisplayRole and self._display_hook is not None:
@@ -257,6 +270,47 @@ class RowTableModel(QAbstractTableModel):
                 return value  # long text is elided in the cell: show all of it on hover
             return spec.tooltip or None
         return None
+
+    def multiData(self, index: Index, roleDataSpan: Any) -> None:  # noqa: N802, N803 - Qt's names
+        """All roles of one cell in one call (what item delegates ask for when painting).
+
+        Painting a visible table asks ~8 roles for each cell; answering them together
+        looks the row, its finding and its text up once instead of once per role.
+        """
+        if not index.isValid():
+            return
+        row, column = index.row(), index.column()
+        spec = self.columns[column]
+        count = len(self.rows)
+        if not 0 <= row < count or (spec.kind is Kind.CHECK):
+            for role_data in roleDataSpan:
+                role_data.setData(self.data(index, role_data.role()))
+            return
+        item = self.rows[row]
+        text = self._text(row, spec, Qt.ItemDataRole.DisplayRole)
+        if self._display_hook is not None:
+            text = self._display_hook(row, item, spec, text)
+        finding = self._cell_findings.get((row, spec.key)) if spec.kind is not Kind.COMPUTED else None
+        for role_data in roleDataSpan:
+            role = role_data.role()
+            if role == Qt.ItemDataRole.DisplayRole:
+                role_data.setData(text)
+            elif role == Qt.ItemDataRole.TextAlignmentRole:
+                horizontal = Qt.AlignmentFlag.AlignRight if spec.numeric else Qt.AlignmentFlag.AlignLeft
+                role_data.setData(int(horizontal | Qt.AlignmentFlag.AlignVCenter))
+            elif role == Qt.ItemDataRole.BackgroundRole:
+                if finding is not None:
+                    role_data.setData(_ERROR_BRUSH if finding.severity is Severity.ERROR else _WARNING_BRUSH)
+                elif spec.kind is Kind.COMPUTED:
+                    role_data.setData(_COMPUTED_BRUSH)
+                else:
+                    role_data.setData(None)
+            elif role == Qt.ItemDataRole.ForegroundRole:
+                role_data.setData(_COMPUTED_TEXT if spec.kind is Kind.COMPUTED else None)
+            elif role in (Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.CheckStateRole):
+                role_data.setData(None)
+            else:
+                role_data.setData(self.data(index, role))
 
     def _total_data(self, column: int, spec: Column, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
@@ -351,6 +405,13 @@ class RowTableModel(QAbstractTableModel):
 
     def _on_document_edit_applied(self, edit: Edit) -> None:
         kind = self._pending.pop() if self._pending else ""
+        if kind:
+            self._rows = None  # the list itself may have been replaced
+        depth = len(self.path)
+        if isinstance(edit, SetValue) and len(edit.path) > depth and edit.path[:depth] == self.path:
+            row = edit.path[depth]
+            if isinstance(row, int) and 0 <= row < self.rowCount():
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
         if kind == "insert":
             self.endInsertRows()
         elif kind == "remove":
@@ -361,10 +422,26 @@ class RowTableModel(QAbstractTableModel):
             self.endResetModel()
 
     def _on_document_recomputed(self, totals: Totals, findings: list[Finding]) -> None:
+        # Tell the view only what may have changed: cells whose finding changed, the
+        # columns derived from totals, and the total row. Repainting every cell of a
+        # 600-row table on each keystroke is what would make typing lag.
+        before = self._cell_findings
         self._index_findings(findings)
+        after = self._cell_findings
         rows = self.rowCount()
-        if rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(rows - 1, len(self.columns) - 1))
+        if not rows:
+            return
+        last_column = len(self.columns) - 1
+        changed = {row for row, _key in before.keys() ^ after.keys()}
+        changed |= {row for key, finding in after.items() if key in before
+                    and (before[key] != finding or before[key].params != finding.params) for row in (key[0],)}
+        for row in sorted(r for r in changed if r < rows):
+            self.dataChanged.emit(self.index(row, 0), self.index(row, last_column))
+        if self._live_columns:
+            first, last = min(self._live_columns), max(self._live_columns)
+            self.dataChanged.emit(self.index(0, first), self.index(rows - 1, last))
+        if self.has_total:
+            self.dataChanged.emit(self.index(rows - 1, 0), self.index(rows - 1, last_column))
 
 
 def decimal_or_none(value: Any) -> Decimal | None:

@@ -52,7 +52,7 @@ class OutputsTab(ReportTab):
                 Column("applicable", self.tr("适用"), Kind.CHECK, width=44),
                 Column("deviation_note", self.tr("偏差原因分析及改进措施"), width=260),
             ],
-            Indicator, parent=self, display_hook=self._show_score,
+            Indicator, parent=self, display_hook=self._show_score, live_keys=("score",),
         )
         self.indicators = indicators
         self.indicator_table = self.add_table(TableEditor(indicators, self, minimum_rows=3))

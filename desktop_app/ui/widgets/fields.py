@@ -56,6 +56,9 @@ class TextEditor(QPlainTextEdit):
 
     def highlight(self, spans: list[tuple[int, int]]) -> None:
         """Underline the given character spans in red (text contradicting the data)."""
+        if spans == getattr(self, "_spans", []):
+            return  # unchanged: leave the selections alone (this runs on every keystroke)
+        self._spans = list(spans)
         selections = []
         for start, end in spans:
             selection = QTextEdit.ExtraSelection()
@@ -106,6 +109,7 @@ class BoundField(QObject):
         self.error_label = error_label
         self.parse, self.format = KINDS[kind]
         self._updating = False
+        self._shown: tuple[str, str] = ("", "")
         self.refresh()
         if isinstance(widget, QLineEdit):
             widget.textChanged.connect(self._on_widget_text_changed)
@@ -153,29 +157,32 @@ class BoundField(QObject):
             self._updating = False
 
     def _on_document_recomputed(self, _totals: Any, findings: list[Finding]) -> None:
-        mine = [f for f in findings if f.path == self.path]
+        mine = self.document.findings_by_path.get(self.path, [])
         if isinstance(self.widget, TextEditor):
             self.widget.highlight([f.span for f in mine if f.span])
-        if not mine:
-            self.error_label.hide()
-            self.widget.setProperty("finding", "")
-        else:
-            worst = min(mine, key=lambda f: f.severity is not Severity.ERROR)
-            self.error_label.setText(
-                "\n".join(finding_message(f, QCoreApplication.translate) for f in mine))
-            self.error_label.setProperty("severity", worst.severity.value)
-            self.error_label.style().unpolish(self.error_label)
-            self.error_label.style().polish(self.error_label)
-            self.error_label.show()
-            self.widget.setProperty("finding", worst.severity.value)
-        self.widget.style().unpolish(self.widget)
-        self.widget.style().polish(self.widget)
+        severity = min(mine, key=lambda f: f.severity is not Severity.ERROR).severity.value if mine else ""
+        text = "\n".join(finding_message(f, QCoreApplication.translate) for f in mine)
+        if (severity, text) == self._shown:
+            return  # nothing changed: no restyling on every keystroke
+        self._shown = (severity, text)
+        self.error_label.setText(text)
+        self.error_label.setVisible(bool(mine))
+        _restyle(self.error_label, "severity", severity)
+        _restyle(self.widget, "finding", severity)
 
     def focus(self) -> None:
         """Put the cursor in this field (used when a finding is clicked)."""
         self.widget.setFocus(Qt.FocusReason.OtherFocusReason)
         if isinstance(self.widget, QLineEdit):
             self.widget.selectAll()
+
+
+def _restyle(widget: QWidget, name: str, value: str) -> None:
+    """Set a style-sheet property and re-apply the style sheet to ``widget``."""
+    widget.setProperty(name, value)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
 
 
 def field_block(label: str | None, editor: QWidget) -> tuple[QWidget, QLabel]:

@@ -32,6 +32,7 @@ from ...domain.edits import Batch, InsertRow, SetValue
 from ..models.table import Kind, RowTableModel
 
 Index = QModelIndex | QPersistentModelIndex
+MAX_VISIBLE_ROWS = 24
 
 
 class CellDelegate(QStyledItemDelegate):
@@ -158,8 +159,10 @@ class TableEditor(QWidget):
             header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         else:
             header.setStretchLastSection(True)
-        # The page scrolls, not the table: the view is as tall as its rows.
-        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The page scrolls, not the table: the view is as tall as its rows, up to
+        # MAX_VISIBLE_ROWS; longer tables scroll inside (painting hundreds of rows that
+        # the page does not show would make every keystroke slow).
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self._minimum_rows = minimum_rows
         self._wrap = wrap
         self.view.setWordWrap(wrap)
@@ -202,7 +205,11 @@ class TableEditor(QWidget):
             self.view.resizeRowsToContents()
         vertical = self.view.verticalHeader()
         height = self.view.horizontalHeader().sizeHint().height() + 2 * self.view.frameWidth() + 4
-        height += vertical.length() + max(self._minimum_rows - self.model.rowCount(), 0) * vertical.defaultSectionSize()
+        rows = self.model.rowCount()
+        if rows > MAX_VISIBLE_ROWS:
+            height += MAX_VISIBLE_ROWS * vertical.defaultSectionSize()
+        else:
+            height += vertical.length() + max(self._minimum_rows - rows, 0) * vertical.defaultSectionSize()
         if self.view.horizontalScrollBar().isVisible():
             height += self.view.horizontalScrollBar().sizeHint().height()
         self.view.setFixedHeight(height)
