@@ -2,8 +2,9 @@
 
 Nothing here touches a file or a canvas. Every figure printed is computed from
 :func:`desktop_app.domain.totals.compute_totals`; every heading number comes from the
-outline (never typed); every piece of user text is escaped and given per-character font
-fallback by :meth:`FontSet.markup` before it becomes Paragraph markup.
+outline (never typed). Flow text becomes :class:`~.flowables.GridParagraph` (plain text on
+the 28-character grid, per-character font fallback); table cells become reportlab
+Paragraphs, their text escaped and given font fallback by :meth:`FontSet.markup`.
 
 Document order: unit line, title, opening paragraph, the outline's sections, the
 attachment list and the signature, then 附件1 (项目支出绩效自评表, domain.md §1.2) and
@@ -16,6 +17,7 @@ import math
 import re
 from datetime import date
 from decimal import Decimal
+from itertools import zip_longest
 from typing import Any, Callable, Iterable, Sequence
 
 from reportlab.lib import colors
@@ -29,7 +31,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.lib.styles import ParagraphStyle
 
 from desktop_app.domain.checks import grade_label
 from desktop_app.domain.model import (
@@ -55,10 +56,13 @@ from desktop_app.domain.money import (
 from desktop_app.domain.outline import OUTLINES, Section, heading_number
 from desktop_app.domain.totals import FundColumns, Totals, compute_totals
 
-from .fonts import CANNOT_START, FontSet
+from .flowables import CANNOT_START, GridParagraph, grid_width
+from .fonts import FontSet
 from .styles import (
     LEADING,
     MM,
+    PAGE,
+    PITCH,
     SIGN_ROW_HEIGHT,
     SIZE_3,
     TABLE_GRID_WIDTH,
@@ -137,6 +141,24 @@ def wan(yuan: Decimal) -> str:
     return format_number(to_unit(yuan, Unit.WAN))
 
 
+#: A table cell longer than this is cut into several rows (a row cannot break across pages).
+CELL_CHUNK = 300
+
+
+def _chunks(paragraphs: Iterable[str], limit: int = CELL_CHUNK) -> list[str]:
+    """``paragraphs`` with any longer than ``limit`` cut, at a sentence end when one is near."""
+    result = []
+    for text in paragraphs:
+        while len(text) > limit:
+            cut = max(text.rfind(mark, limit // 2, limit) for mark in "。；！？")
+            cut = cut + 1 if cut > 0 else limit
+            result.append(text[:cut])
+            text = text[cut:]
+        if text:
+            result.append(text)
+    return result
+
+
 def _runs(values: Sequence[str]) -> list[tuple[int, int]]:
     """(first, last) index of each run of equal consecutive values."""
     runs: list[tuple[int, int]] = []
@@ -173,6 +195,30 @@ def balanced_lines(text: str, width_of: Callable[[str], float], available: float
 # --- the builder ----------------------------------------------------------------------
 
 
+
+class RowSplittingTable(Table):
+    """A table whose rows move whole to the next page, unless a row is taller than a page.
+
+    Such a row (a name or note of thousands of characters) could never fit and would stop
+    the whole render with reportlab's LayoutError; only then is it split inside the row.
+    """
+
+    def __init__(self, *args: Any, frame_height: float | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # reportlab re-creates the table for each split part without our argument.
+        self._frame_height = frame_height if frame_height is not None else PAGE.frame_height
+
+    def split(self, availWidth: float, availHeight: float) -> list:  # noqa: N803 - reportlab's names
+        parts = super().split(availWidth, availHeight)
+        if parts or self.splitInRow:
+            return parts
+        self.wrap(availWidth, availHeight)
+        header = sum(self._rowHeights[: self.repeatRows])  # repeated on every page
+        if any(height + header > self._frame_height for height in self._rowHeights[self.repeatRows:]):
+            self.splitInRow = 1
+            return super().split(availWidth, availHeight)
+        return parts
+
 class _StoryBuilder:
     """Builds the story of one report; one instance per call of :func:`build_story`."""
 
@@ -198,19 +244,27 @@ class _StoryBuilder:
             "closing.suggestions": lambda level: self._numbered(report.closing.suggestions),
         }
 
-    # Paragraph factory: the only place text becomes markup.
-    def p(self, text: str, style: str = "body", **overrides: Any) -> Paragraph:
-        """A Paragraph of plain ``text`` (escaped; newlines become line breaks)."""
-        base: ParagraphStyle = self.styles[style]
-        if overrides:
-            base = ParagraphStyle(f"{style}*", parent=base, **overrides)
-        markup = "<br/>".join(self.fonts.markup(line, base.fontName) for line in text.split("\n"))
-        return Paragraph(markup, base)
+    # Paragraph factory: the only place text becomes a flowable.
+    def p(self, text: str, style: str = "body", **overrides: Any) -> Flowable:
+        """A paragraph of plain ``text`` (newlines are line breaks): a GridParagraph for
+        flow text, a reportlab Paragraph (escaped markup) for table cells.
+
+        ``overrides`` replace fields of the :class:`StyleSpec` called ``style``.
+        """
+        spec = self.styles.spec(style, **overrides)
+        font = self.styles.font_name(spec)
+        if spec.grid:
+            return GridParagraph(text, font, self.styles.grid(spec), self.fonts)
+        markup = "<br/>".join(self.fonts.markup(line, font) for line in text.split("\n"))
+        return Paragraph(markup, self.styles.paragraph_style(spec))
 
     def text_width(self, text: str, style: str) -> float:
-        """Width of ``text`` in ``style``'s font and size."""
-        base = self.styles[style]
-        return self.fonts.string_width(text, base.fontName, base.fontSize)
+        """Width of ``text`` on one line in ``style``."""
+        spec = self.styles.spec(style)
+        font = self.styles.font_name(spec)
+        if spec.grid:
+            return grid_width(text, font, self.styles.grid(spec), self.fonts)
+        return self.fonts.string_width(text, font, spec.size)
 
     def build(self) -> list[Flowable]:
         """The whole story."""
@@ -348,7 +402,7 @@ class _StoryBuilder:
     def _inputs(self, level: int) -> list[Flowable]:
         return [self.p(self._inputs_sentence()),
                 self.p("项目资金安排及使用情况如下表：", "lead_in"),
-                self.p("单位：万元", "form_note_right", keepWithNext=1),
+                self.p("单位：万元", "table_unit"),
                 self._funds_table(), Spacer(1, LEADING / 2)]
 
     def _inputs_sentence(self) -> str:
@@ -384,7 +438,7 @@ class _StoryBuilder:
         for index, line in enumerate(self.report.fund_lines):
             figures = self.totals.lines[index]
             name = _CHILD_PREFIX.sub("", line.name).strip()
-            name_cell = (self.p(f"其中：{name}", "cell", leftIndent=SIZE_3) if line.is_child
+            name_cell = (self.p(f"其中：{name}", "cell", left_indent=SIZE_3) if line.is_child
                          else self.p(name, "cell"))
             rows.append([name_cell, *self._number_cells(
                 amount_text(line.initial_budget), amount_text(line.budget),
@@ -401,7 +455,7 @@ class _StoryBuilder:
         widths = [name_width] + [(self.width - name_width) / 7] * 7
         return self._grid(rows, widths, repeat_rows=1)
 
-    def _number_cells(self, *texts: str) -> list[Paragraph]:
+    def _number_cells(self, *texts: str) -> list[Flowable]:
         return [self.p(text, "cell_number") for text in texts]
 
     def _outputs(self, level: int) -> list[Flowable]:
@@ -456,17 +510,17 @@ class _StoryBuilder:
         ``gap`` is the space above the block, ``room`` the space left for the seal
         between the lines and the date.
         """
-        date_indent = 4 * SIZE_3
+        date_indent = 4 * PITCH
         date_width = self.text_width(date_line, "signature")
         out: list[Flowable] = [Spacer(1, gap)]
         for text in above:
             if text:
                 indent = date_indent + (date_width - self.text_width(text, "signature")) / 2
-                out.append(self.p(text, "signature", rightIndent=max(indent, 0)))
+                out.append(self.p(text, "signature", right_indent=max(indent, 0)))
         if room:
             out.append(Spacer(1, room))
         if date_line:
-            out.append(self.p(date_line, "signature", rightIndent=date_indent))
+            out.append(self.p(date_line, "signature", right_indent=date_indent))
         return out
 
     # --- 附件1: 项目支出绩效自评表 ------------------------------------------------------
@@ -489,7 +543,8 @@ class _StoryBuilder:
         cells = [self.p(text, "form_note") for text in texts]
         if len(texts) == 2:
             cells[1] = self.p(texts[1], "form_note_right")
-        table = Table([cells], colWidths=[self.width / len(texts)] * len(texts))
+        table = RowSplittingTable([cells], colWidths=[self.width / len(texts)] * len(texts),
+                                  frame_height=self.styles.page.frame_height)
         table.setStyle(TableStyle([*self._cell_font(), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                    ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
         return table
@@ -503,7 +558,8 @@ class _StoryBuilder:
               repeat_rows: int = 0, row_heights: Sequence[float | None] | None = None,
               lines: Sequence[tuple] | None = None) -> Table:
         """A ruled table of Paragraph cells; ``lines`` replaces the full grid."""
-        table = Table(rows, colWidths=list(widths), rowHeights=row_heights, repeatRows=repeat_rows)
+        table = RowSplittingTable(rows, colWidths=list(widths), rowHeights=row_heights, repeatRows=repeat_rows,
+                                  frame_height=self.styles.page.frame_height)
         if lines is None:
             lines = [("GRID", (0, 0), (-1, -1), TABLE_GRID_WIDTH, colors.black)]
         commands: list[tuple] = [
@@ -535,7 +591,7 @@ class _StoryBuilder:
                                   *(self.p(text, "cell_center") for text in head)]]
 
         def money_row(label: str, columns: FundColumns, *tail: str, indent: float = 0) -> list[Any]:
-            return ["", self.p(label, "cell", leftIndent=indent), *self._number_cells(
+            return ["", self.p(label, "cell", left_indent=indent), *self._number_cells(
                 format_amount(columns.initial_budget), format_amount(columns.budget),
                 format_amount(columns.spent)), *(self.p(t, "cell_center") for t in tail)]
 
@@ -552,13 +608,33 @@ class _StoryBuilder:
         return self._grid(rows, widths, spans=[((0, 0), (0, len(rows) - 1))])
 
     def _form_goal(self) -> Table:
+        """年度总体目标: 预期目标 beside 实际完成情况.
+
+        Short texts sit in one row under the merged label. Long ones get a row per
+        paragraph (long paragraphs cut at a sentence end), drawn without rules between
+        them so they read as one cell, and the table may break across pages between
+        rows, repeating its header (a table row itself cannot break).
+        """
         overview = self.report.overview
-        rows = [[self.p("年度总体\n目标", "cell_center"), self.p("预期目标", "cell_center"),
-                 self.p("实际完成情况", "cell_center")],
-                ["", self.p("\n".join(paragraphs_of(overview.annual_goal)), "cell"),
-                 self.p("\n".join(paragraphs_of(overview.goal_achieved)), "cell")]]
+        goal = paragraphs_of(overview.annual_goal)
+        achieved = paragraphs_of(overview.goal_achieved)
         half = (self.width - 18 * MM) / 2
-        return self._grid(rows, [18 * MM, half, half], spans=[((0, 0), (0, 1))])
+        widths = [18 * MM, half, half]
+        head = [self.p("年度总体\n目标", "cell_center"), self.p("预期目标", "cell_center"),
+                self.p("实际完成情况", "cell_center")]
+        single = [head, ["", self.p("\n".join(goal), "cell"), self.p("\n".join(achieved), "cell")]]
+        table = self._grid(single, widths, spans=[((0, 0), (0, 1))])
+        if table.wrap(self.width, 10 ** 6)[1] < 0.5 * self.styles.page.frame_height:
+            return table
+        pairs = list(zip_longest(_chunks(goal), _chunks(achieved), fillvalue=""))
+        rows = [head, *(["", self.p(left, "cell"), self.p(right, "cell")] for left, right in pairs)]
+        black = colors.black
+        lines = [("BOX", (0, 0), (-1, -1), TABLE_GRID_WIDTH, black),
+                 ("LINEAFTER", (0, 0), (1, -1), TABLE_GRID_WIDTH, black),
+                 ("LINEBELOW", (1, 0), (-1, 0), TABLE_GRID_WIDTH, black),
+                 ("LINEBELOW", (0, "splitlast"), (-1, "splitlast"), TABLE_GRID_WIDTH, black),
+                 ("LINEABOVE", (0, "splitfirst"), (-1, "splitfirst"), TABLE_GRID_WIDTH, black)]
+        return self._grid(rows, widths, repeat_rows=1, lines=lines)
 
     #: Column widths of the indicator block (mm); the last column takes the rest.
     INDICATOR_WIDTHS_MM = (10, 17, 17, 23, 19, 19, 12, 12)
@@ -667,7 +743,7 @@ class _StoryBuilder:
         for member in members:
             rows.append([self.p(ROLE_NAMES[member.role], "sign_cell"),
                          self.p(member.name.strip(), "sign_cell"),
-                         self.p(member.position.strip(), "sign_cell", fontSize=12, leading=16), ""])
+                         self.p(member.position.strip(), "sign_cell_small"), ""])
         for _ in range(max(0, 5 - len(members))):  # room to add members by hand
             rows.append(["", "", "", ""])
         widths = [22 * MM, 30 * MM, 56 * MM, self.width - 108 * MM]

@@ -41,7 +41,7 @@ from desktop_app.domain.model import (
 )
 from desktop_app.pdf import FontsUnavailableError, build_story, render_pdf
 from desktop_app.pdf import fonts as pdf_fonts
-from desktop_app.pdf.fonts import FontCandidate, missing_characters, resolve_fonts
+from desktop_app.pdf.fonts import FontCandidate, clear_font_cache, missing_characters, resolve_fonts
 from desktop_app.pdf.story import balanced_lines, strip_typed_number
 from desktop_app.pdf.styles import PAGE, build_styles
 
@@ -134,9 +134,9 @@ def rendered(request, tmp_path_factory) -> tuple[Report, Path, int]:
 @pytest.fixture
 def fresh_fonts():
     """Forget the cached font resolution before and after the test."""
-    resolve_fonts.cache_clear()
+    clear_font_cache()
     yield
-    resolve_fonts.cache_clear()
+    clear_font_cache()
 
 
 def render_text(report: Report, tmp_path: Path) -> str:
