@@ -3,12 +3,21 @@
 ``python -m desktop_app [--data-dir DIR]`` opens the workspace in the user data folder
 (or ``DIR``), creating it with a copy of the demo report on first start, and shows the
 report edited last.
+
+Startup is where the file situations of a whole workspace are explained: a second
+instance is refused (the first one holds the workspace lock), a damaged workspace is
+offered a restore from its newest good backup, a workspace from a newer version is
+refused naming both versions. Every open takes a verified backup (``backups/``).
+
+The log (``logs/app.log`` in the data folder) never holds report content: log messages
+carry no user text and exception messages are withheld (:class:`PrivateFormatter`).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import logging.handlers
 import os
 import sys
 import traceback
@@ -19,6 +28,9 @@ from typing import Any
 from . import APP_NAME, __version__
 
 WORKSPACE_FILE = "workspace.jxdb"
+#: Folder of the workspace's rolling backups, inside the data folder.
+BACKUP_DIR = "backups"
+LOG_FILE = ("logs", "app.log")
 log = logging.getLogger("desktop_app")
 
 
@@ -29,13 +41,49 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+class PrivateFormatter(logging.Formatter):
+    """A formatter whose tracebacks keep the code path and withhold exception messages.
+
+    Exception messages can quote what the user typed (a value that did not parse, a file
+    name that is a project name), so the log keeps the frames (our code), the exception
+    types and the storage error ``code``/``reason`` — enough to find the bug — and
+    replaces each message by its length.
+    """
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 - logging's name
+        return private_traceback(ei[1])
+
+
+def private_traceback(error: BaseException | None) -> str:
+    """A traceback of ``error`` (and its causes) without any exception message."""
+    lines: list[str] = []
+    seen: set[int] = set()
+    chain: list[BaseException] = []
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        chain.append(error)
+        error = error.__cause__ or (None if error.__suppress_context__ else error.__context__)
+    for number, item in enumerate(reversed(chain)):
+        if number:
+            lines.append("The above exception led to:")
+        lines.append("Traceback (most recent call last):")
+        for frame in traceback.extract_tb(item.__traceback__):
+            lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}')
+        kind = type(item)
+        details = [f"{name}={getattr(item, name)}" for name in ("code", "reason")
+                   if isinstance(getattr(item, name, None), str)]
+        text = str(item)
+        withheld = f"<message withheld: {len(text)} characters>" if text else ""
+        lines.append(" ".join(filter(None, [f"{kind.__module__}.{kind.__qualname__}:", *details, withheld])))
+    return "\n".join(lines)
+
+
 def setup_logging(data_dir: Path) -> Path:
-    """Log to ``data_dir/logs/app.log`` (no report content is ever logged)."""
-    log_dir = data_dir / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    path = log_dir / "app.log"
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    """Log to ``data_dir/logs/app.log`` (no report content is ever logged); returns its path."""
+    path = data_dir.joinpath(*LOG_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=2, encoding="utf-8")
+    handler.setFormatter(PrivateFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
@@ -48,10 +96,16 @@ def open_workspace(data_dir: Path) -> Any:
     from .storage import Workspace
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    workspace = Workspace.open(data_dir / WORKSPACE_FILE)
-    if not workspace.list_reports(include_deleted=True):
-        workspace.save(load_demo())
-        log.info("workspace created with the demo report")
+    workspace = Workspace.open(data_dir / WORKSPACE_FILE, backup_dir=data_dir / BACKUP_DIR)
+    try:
+        if workspace.backup_error is not None:
+            log.warning("no backup taken on open", exc_info=workspace.backup_error)
+        if not workspace.list_reports(include_deleted=True):
+            workspace.save(load_demo())
+            log.info("workspace created with the demo report")
+    except BaseException:
+        workspace.close()
+        raise
     return workspace
 
 
@@ -103,17 +157,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from .ui.errors import Messages, storage_message
-
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("绩效自评报告编制助手")
     app.setOrganizationName(APP_NAME)
-    try:
-        window = create_window(data_dir)
-    except Exception as exc:  # noqa: BLE001 - the one place a bad workspace is explained
-        log.exception("cannot open the workspace")
-        Messages.error(None, "绩效自评报告编制助手",
-                       storage_message(exc) + f"\n\n{data_dir / WORKSPACE_FILE}")
+    install_qt_translations(app)
+    window = start_window(data_dir)
+    if window is None:
         return 1
     document, workspace = window.document, window.workspace
     install_excepthook(document, window, log_path)
@@ -124,6 +173,77 @@ def main(argv: list[str] | None = None) -> int:
     return int(code)
 
 
+def install_qt_translations(app: Any) -> bool:
+    """Qt's own texts in Chinese (是/否/确定/取消 on message boxes, file dialogs); True if found."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
+        log.warning("Qt's Chinese translations were not found")
+        return False
+    return app.installTranslator(translator)
+
+
+def start_window(data_dir: Path) -> Any:
+    """The main window, or None after telling the user why the workspace cannot be used.
+
+    A damaged workspace is offered a restore from its newest backup that passes
+    ``integrity_check`` (the damaged file is kept beside it); every other refusal — a
+    second instance, a newer version, a read-only folder — is explained and the app ends.
+    """
+    from .storage import DamagedFileError
+    from .ui.errors import Messages, storage_message, tr
+
+    path = data_dir / WORKSPACE_FILE
+    try:
+        return create_window(data_dir)
+    except DamagedFileError:
+        log.exception("the workspace is damaged")
+        if not offer_restore(path, data_dir / BACKUP_DIR):
+            return None
+    except Exception as exc:  # noqa: BLE001 - the one place a bad workspace is explained
+        log.exception("cannot open the workspace")
+        Messages.error(None, tr("绩效自评报告编制助手"), storage_message(exc) + "\n\n" + str(path))
+        return None
+    try:
+        return create_window(data_dir)
+    except Exception as exc:  # noqa: BLE001 - explained here
+        log.exception("cannot open the restored workspace")
+        Messages.error(None, tr("绩效自评报告编制助手"), storage_message(exc) + "\n\n" + str(path))
+        return None
+
+
+def offer_restore(path: Path, backup_dir: Path) -> bool:
+    """Offer to restore a damaged workspace from a backup; True when it was restored."""
+    from .storage import StorageError, Workspace
+    from .storage.backups import list_backups
+    from .ui.errors import Messages, damaged_workspace_question, tr
+
+    title = tr("工作区已损坏")
+    candidates = list_backups(backup_dir, path.stem)
+    if not candidates:
+        Messages.error(None, title, tr(
+            "工作区文件已损坏，无法打开，而且没有找到可用的备份。\n损坏的文件没有被改动：{path}\n"
+            "请联系技术支持；在此之前不要删除该文件。").format(path=path))
+        return False
+    if not Messages.ask(None, title, damaged_workspace_question(candidates[0].taken_at, len(candidates))):
+        return False
+    for backup in candidates:
+        try:
+            aside = Workspace.restore_damaged(path, backup.path)
+        except StorageError:
+            log.exception("backup %s cannot be restored", backup.path.name)
+            continue
+        log.info("damaged workspace kept as %s", aside.name if aside else "-")
+        Messages.info(None, title, tr(
+            "已从 {time} 的备份恢复工作区。该时间之后的修改不在备份中。\n损坏的文件已保留为：{aside}").format(
+                time=backup.taken_at.astimezone().strftime("%Y-%m-%d %H:%M"), aside=aside or "-"))
+        return True
+    Messages.error(None, title, tr("所有备份都无法使用，工作区没有被改动。请联系技术支持。"))
+    return False
+
+
 def create_window(data_dir: Path) -> Any:
     """The main window on the workspace in ``data_dir``, showing the report edited last."""
     from .ui.document import ReportDocument
@@ -131,28 +251,55 @@ def create_window(data_dir: Path) -> Any:
     from .ui.settings import Settings
 
     workspace = open_workspace(data_dir)
-    settings = Settings(data_dir / "settings.ini")
-    report = workspace.load(choose_report(workspace, settings.last_report()))
-    document = ReportDocument(report, workspace)
-    window = MainWindow(document, workspace, settings)
+    try:
+        settings = Settings(data_dir / "settings.ini")
+        report = workspace.load(choose_report(workspace, settings.last_report()))
+        document = ReportDocument(report, workspace)
+        window = MainWindow(document, workspace, settings)
+    except BaseException:
+        workspace.close()  # gives the lock up: the restore offered next needs it
+        raise
     document.setParent(window)
     return window
 
 
 def install_excepthook(document: Any, window: Any, log_path: Path) -> None:
-    """One hook for unexpected errors: flush the edit, log, tell the user the data is safe."""
+    """One hook for unexpected errors: flush the edit first, log, tell the user the data is safe.
+
+    The edit in progress is written before anything else (even before logging), so a
+    failure while logging or showing the dialog cannot cost the user's typing. An error
+    raised while the dialog is up is logged only (no cascade of dialogs).
+    """
+    busy = False
 
     def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
-        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, error, tb)))
+        nonlocal busy
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, tb)
+            return
         saved = False
         try:
-            saved = document.flush()
+            saved = bool(document.flush())
         except Exception:  # noqa: BLE001 - already failing; keep going to tell the user
             log.exception("flush after an unexpected error failed")
-        from .ui.errors import Messages
+        if error.__traceback__ is None:
+            error = error.with_traceback(tb)
+        log.error("unexpected error; the report was %s", "saved" if saved else "NOT saved", exc_info=error)
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        if busy:
+            return
+        busy = True
+        try:
+            from .ui.errors import Messages, crash_message, tr
 
-        text = window.tr("程序遇到意外错误。") + (
-            window.tr("您的报告已保存，数据安全。") if saved else window.tr("最近的修改可能未保存。"))
-        Messages.error(window, window.tr("意外错误"), text + "\n" + window.tr("日志：{path}").format(path=log_path))
+            workspace = getattr(document.store, "path", None)
+            Messages.error(window, tr("意外错误"), crash_message(
+                saved=saved, saved_at=document.saved_at, workspace=workspace, log_path=log_path,
+                error=document.last_error))
+        except Exception:  # noqa: BLE001 - never let the hook itself raise
+            log.exception("the crash dialog failed")
+        finally:
+            busy = False
 
     sys.excepthook = hook

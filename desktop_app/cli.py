@@ -18,7 +18,9 @@ from typing import Any
 
 from .domain.model import Report
 
-SUBCOMMANDS = ("render", "check", "snapshot")
+#: Printed on every page of a PDF made from a report that still has errors.
+DRAFT_MARK = "草稿（未通过校验）"
+SUBCOMMANDS = ("render", "check", "snapshot", "verify")
 
 
 class CliError(Exception):
@@ -43,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     snapshot = commands.add_parser("snapshot", help="把每个页签和每页 PDF 截图为 PNG")
     _add_source(snapshot)
     snapshot.add_argument("directory", type=Path, help="输出文件夹")
+    verify = commands.add_parser("verify", help="核对打印件上的校验码；找到时退出码为 0，找不到为 1")
+    verify.add_argument("file", type=Path, help=".jxzp 报告文件或工作区数据库")
+    verify.add_argument("code", help="页脚上的校验码，如 3F9A-C21B")
     return parser
 
 
@@ -82,18 +87,29 @@ def _storage_text(exc: Exception) -> str:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    """Write the PDF."""
-    from .pdf import FontsUnavailableError, render_pdf
+    """Write the PDF; a report with errors prints with the 草稿（未通过校验） mark."""
+    from .domain.checks import has_errors, validate
+    from .messages import finding_location, finding_message
+    from .pdf import FontsUnavailableError, glyph_findings, render_pdf, resolve_fonts
 
     report = load_report(args.file, args.demo, args.report)
     started = time.perf_counter()
     try:
-        pages = render_pdf(report, args.output)
+        fonts = resolve_fonts()
+        findings = validate(report) + glyph_findings(report, fonts)
+        mark = DRAFT_MARK if has_errors(findings) else ""
+        pages = render_pdf(report, args.output, mark=mark, fonts=fonts)
     except FontsUnavailableError as exc:
         raise CliError(str(exc)) from exc
     except OSError as exc:
         raise CliError(f"无法写入 {args.output}：{exc.strerror or exc}") from exc
+    for finding in findings:
+        if finding.code == "glyph_missing":
+            print(f"提醒：{finding_location(finding)}：{finding_message(finding)}", file=sys.stderr)
     print(f"已生成 {args.output}（{pages} 页，{time.perf_counter() - started:.2f} 秒）")
+    if mark:
+        errors = sum(1 for f in findings if f.severity.value == "error")
+        print(f"报告有 {errors} 个错误，每页已加“{mark}”标记；用 check 查看详情。")
     return 0
 
 
@@ -104,6 +120,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     report = load_report(args.file, args.demo, args.report)
     findings = validate(report)
+    try:
+        from .pdf import glyph_findings, resolve_fonts
+
+        findings += glyph_findings(report, resolve_fonts())
+    except Exception as exc:  # noqa: BLE001 - no usable font: say so, still list the rest
+        print(f"提醒\t字体\t{exc}")
     for finding in findings:
         print(f"{SEVERITIES[finding.severity]}\t{finding_location(finding)}\t{finding_message(finding)}")
     errors = sum(f.severity is Severity.ERROR for f in findings)
@@ -130,6 +152,37 @@ def cmd_snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Say which revision a 校验码 belongs to and whether the data changed since."""
+    from .domain.revisions import parse_code
+    from .storage import StorageError, open_any
+
+    code = parse_code(args.code)
+    if code is None:
+        raise CliError(f"校验码格式不对：{args.code}（应为 8 位，由 0-9 和 A-F 组成，如 3F9A-C21B）")
+    if not args.file.exists():
+        raise CliError(f"文件不存在：{args.file}")
+    try:
+        with open_any(args.file) as workspace:
+            matches = workspace.check_code(code)
+    except StorageError as exc:
+        raise CliError(_storage_text(exc)) from exc
+    if not matches:
+        print(f"未找到校验码 {code}：{args.file} 中没有以此校验码定稿的版本。")
+        return 1
+    for match in matches:
+        header = match.report.header
+        year = f"{header.fiscal_year}年度" if isinstance(header.fiscal_year, int) else ""
+        name = " · ".join(filter(None, [header.unit_name, header.project_name, year])) or "（未命名项目）"
+        finalized = match.revision.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        print(f"校验码 {code}：第{match.revision.number}版，定稿于 {finalized}")
+        print(f"报告：{name}（编号 {match.report_id}）")
+        print("当前数据与该版一致。" if match.unchanged else "定稿后数据已修改：当前内容与打印件不同。")
+        if match.latest_number > match.revision.number:
+            print(f"此后又定稿了第{match.latest_number}版。")
+    return 0
+
+
 def pdf_to_pngs_with_poppler(pdf: Path, directory: Path, dpi: int = 80) -> list[Path]:
     """Fallback page rasteriser when QtPdf is not installed."""
     if shutil.which("pdftoppm") is None:
@@ -141,7 +194,8 @@ def pdf_to_pngs_with_poppler(pdf: Path, directory: Path, dpi: int = 80) -> list[
 def main(argv: list[str]) -> int:
     """Run one subcommand; returns the exit code."""
     args = build_parser().parse_args(argv)
-    handler: Any = {"render": cmd_render, "check": cmd_check, "snapshot": cmd_snapshot}[args.command]
+    handler: Any = {"render": cmd_render, "check": cmd_check, "snapshot": cmd_snapshot,
+                    "verify": cmd_verify}[args.command]
     try:
         return int(handler(args))
     except CliError as exc:

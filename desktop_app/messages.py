@@ -80,7 +80,12 @@ TEMPLATES: dict[str, str] = {
     "text_output_count_mismatch": QT_TRANSLATE_NOOP("Findings", "文中“{stated}”与产出清单不符：清单共 {actual} 项"),
     "text_amount_mismatch": QT_TRANSLATE_NOOP("Findings", "文中“{stated}”在资金表、产出清单和指标中都找不到对应数字"),
     "section_empty": QT_TRANSLATE_NOOP("Findings", "提纲中的“{section}”一节还没有内容"),
+    "glyph_missing": QT_TRANSLATE_NOOP(
+        "Findings", "“{char}”（{codepoint}）在所有可用字体中都没有，打印出来会是方框：请安装含此字的字体或改用常用字"),
 }
+
+#: Codes found outside the domain's validate() (the PDF layer knows the fonts).
+EXTERNAL_CODES = frozenset({"glyph_missing"})
 
 #: Why each rule exists and where it comes from (shown as the panel's tooltip).
 RULES: dict[str, tuple[str, str]] = {
@@ -125,6 +130,7 @@ RULES: dict[str, tuple[str, str]] = {
     "text_output_count_mismatch": (QT_TRANSLATE_NOOP("Rules", "文中数字须与表一致"), "审核常规"),
     "text_amount_mismatch": (QT_TRANSLATE_NOOP("Rules", "文中金额须与表一致（1亿元 = 10000万元）"), "审核常规"),
     "section_empty": (QT_TRANSLATE_NOOP("Rules", "提纲各部分都应有内容"), "财预〔2020〕10号 附件"),
+    "glyph_missing": (QT_TRANSLATE_NOOP("Rules", "打印件上的每个字都必须可读"), "本程序"),
 }
 
 WHY: dict[str, str] = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from .model import Unit, Unparsed
 
@@ -75,7 +75,10 @@ def parse_amount(text: str, default_unit: Unit = Unit.WAN) -> Decimal | Unparsed
     number = _parse_number(cleaned)
     if number is None:
         return Unparsed(text, REASON_NOT_A_NUMBER)
-    yuan = number * unit.factor
+    with localcontext() as exact:
+        # Enough digits that the product is exact: never round a typed sub-fen part away.
+        exact.prec = max(28, len(number.as_tuple().digits) + 12)
+        yuan = number * unit.factor
     if abs(yuan) >= MAX_YUAN:
         return Unparsed(text, REASON_TOO_LARGE)
     if yuan != yuan.quantize(FEN, rounding=ROUND_HALF_UP):
@@ -130,7 +133,8 @@ def parse_year(text: str) -> int | Unparsed | None:
     cleaned = normalize(text).removesuffix("度").removesuffix("年")
     if not cleaned:
         return None
-    if len(cleaned) == 4 and cleaned.isdigit() and 1900 <= int(cleaned) <= 2999:
+    # isdecimal, not isdigit: "᧚" is a digit that int() cannot read.
+    if len(cleaned) == 4 and cleaned.isdecimal() and 1900 <= int(cleaned) <= 2999:
         return int(cleaned)
     return Unparsed(text, REASON_NOT_A_YEAR)
 

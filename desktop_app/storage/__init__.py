@@ -5,7 +5,10 @@
 * :func:`open_any` — open a workspace or a ``.jxzp`` file read-only (CLI ``render``/``check``);
 * :mod:`~desktop_app.storage.errors` — typed exceptions with stable ``code`` values that
   the UI translates;
-* :mod:`~desktop_app.storage.migrations` — the schema as ``sqlite_utils.Migrations`` steps.
+* :mod:`~desktop_app.storage.migrations` — the schema as ``sqlite_utils.Migrations`` steps;
+* :mod:`~desktop_app.storage.lock` — one writer per workspace (a stale lock after a crash
+  is free again by itself);
+* :mod:`~desktop_app.storage.backups` — rolling, verified backups and restoring them.
 
 Storage receives paths; it never chooses where files live.
 """
@@ -18,8 +21,10 @@ from .errors import (
     NotOurFileError,
     ReportNotFoundError,
     StorageError,
+    WorkspaceLockedError,
     WriteFailedError,
 )
+from .backups import Backup
 from .migrations import APPLICATION_ID, SCHEMA_VERSION
 from .repository import ReportSummary, Workspace, open_any
 
@@ -35,6 +40,8 @@ __all__ = [
     "ReportSummary",
     "StorageError",
     "Workspace",
+    "WorkspaceLockedError",
+    "Backup",
     "WriteFailedError",
     "open_any",
 ]

@@ -26,12 +26,14 @@ Schema conventions (the mapping itself lives in :mod:`desktop_app.storage.reposi
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlite_utils import Database, Migrations
 
 #: ``PRAGMA application_id`` of every workspace and ``.jxzp`` file: b"JXZP".
 APPLICATION_ID = 0x4A585A50
 #: ``PRAGMA user_version`` after all steps below; equals the number of steps.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 #: The name of our migration set in ``_sqlite_migrations``.
 MIGRATION_SET = "jxzp"
 
@@ -184,14 +186,74 @@ def _initial(db: Database) -> None:
         db.execute(statement)
 
 
+@MIGRATIONS(name="0002_revisions")
+def _revisions(db: Database) -> None:
+    """Step 2: 定稿 revisions — frozen, numbered snapshots with their printed PDF.
+
+    ``digest`` is the full SHA-256 hex of the content (the 校验码 is its first 8 digits,
+    indexed); ``data`` is the canonical JSON snapshot; ``pdf`` the exact bytes printed
+    at finalize, so reprints are byte-identical. A trigger makes rows read-only: the
+    only update allowed is filling a still-empty ``pdf`` once.
+    """
+    statements = [
+        """CREATE TABLE revisions (
+    report_id TEXT NOT NULL REFERENCES reports (report_id) ON DELETE CASCADE,
+    number INTEGER NOT NULL CHECK (typeof(number) = 'integer' AND number >= 1),
+    created_at TEXT NOT NULL CHECK (typeof(created_at) = 'text'),
+    digest TEXT NOT NULL CHECK (length(digest) = 64 AND digest NOT GLOB '*[^0-9a-f]*'),
+    data TEXT NOT NULL CHECK (typeof(data) = 'text'),
+    pdf BLOB CHECK (pdf IS NULL OR typeof(pdf) = 'blob'),
+    PRIMARY KEY (report_id, number)
+)""",
+        "CREATE INDEX revisions_code ON revisions (substr(digest, 1, 8))",
+        """CREATE TRIGGER revisions_read_only BEFORE UPDATE ON revisions
+WHEN NOT (OLD.pdf IS NULL AND NEW.pdf IS NOT NULL
+          AND NEW.report_id IS OLD.report_id AND NEW.number IS OLD.number
+          AND NEW.created_at IS OLD.created_at AND NEW.digest IS OLD.digest AND NEW.data IS OLD.data)
+BEGIN
+    SELECT RAISE(ABORT, 'a finalized revision is read-only');
+END""",
+    ]
+    for statement in statements:
+        db.execute(statement)
+
+
+@MIGRATIONS(name="0003_rules")
+def _rules(db: Database) -> None:
+    """Step 3: the scoring rule set each report is written under (defaults: national rules)."""
+    statements = [
+        "ALTER TABLE reports ADD COLUMN split TEXT NOT NULL DEFAULT 'national' CHECK (typeof(split) = 'text')",
+        "ALTER TABLE reports ADD COLUMN custom_weights TEXT NOT NULL DEFAULT '[\"50\", \"30\", \"10\"]'"
+        " CHECK (typeof(custom_weights) = 'text')",
+        "ALTER TABLE reports ADD COLUMN reverse_formula TEXT NOT NULL DEFAULT 'ratio'"
+        " CHECK (typeof(reverse_formula) = 'text')",
+        "ALTER TABLE reports ADD COLUMN cap_by_execution_rate INTEGER NOT NULL DEFAULT 0"
+        " CHECK (cap_by_execution_rate IN (0, 1))",
+        "ALTER TABLE reports ADD COLUMN deduct_over_achievement INTEGER NOT NULL DEFAULT 0"
+        " CHECK (deduct_over_achievement IN (0, 1))",
+    ]
+    for statement in statements:
+        db.execute(statement)
+
+
 def schema_version(db: Database) -> int:
     """The file's ``PRAGMA user_version``."""
-    return int(db.execute("PRAGMA user_version").fetchone()[0])
+    return schema_version_of(db.conn)
 
 
 def application_id(db: Database) -> int:
     """The file's ``PRAGMA application_id``."""
-    return int(db.execute("PRAGMA application_id").fetchone()[0])
+    return application_id_of(db.conn)
+
+
+def schema_version_of(conn: sqlite3.Connection) -> int:
+    """``PRAGMA user_version`` of a plain sqlite3 connection."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def application_id_of(conn: sqlite3.Connection) -> int:
+    """``PRAGMA application_id`` of a plain sqlite3 connection."""
+    return int(conn.execute("PRAGMA application_id").fetchone()[0])
 
 
 def needs_migration(db: Database) -> bool:

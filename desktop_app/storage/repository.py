@@ -27,8 +27,10 @@ Each save gets an ``updated_at`` strictly later than any other in the workspace,
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -38,7 +40,6 @@ from enum import Enum
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-from urllib.parse import quote
 
 from sqlite_utils import Database
 
@@ -56,14 +57,18 @@ from ..domain.model import (
     Overview,
     PolicyDocument,
     Report,
+    ReverseFormula,
     Role,
+    RuleSet,
     TeamMember,
     Unit,
     Unparsed,
+    WeightSplit,
     new_id,
 )
-from ..domain.money import from_fen, to_fen
-from . import migrations
+from ..domain.money import MAX_YUAN, from_fen, to_fen
+from . import backups, migrations
+from .backups import Backup
 from .errors import (
     AmbiguousReportError,
     DamagedFileError,
@@ -73,13 +78,23 @@ from .errors import (
     ReportNotFoundError,
     StorageError,
     WriteFailedError,
+    write_reason,
 )
+from .revisions import RevisionStore, insert_revision_rows, read_revision_rows
+from .files import (
+    BUSY_TIMEOUT_S,
+    connect_read_only,
+    fsync_dir,
+    fsync_file,
+    harden,
+    read_error,
+    read_header,
+    remove_quietly,
+)
+from .lock import WorkspaceLock, lock_path
 
 __all__ = ["ReportSummary", "Workspace", "open_any"]
 
-#: Seconds a connection waits for another one's lock before failing.
-BUSY_TIMEOUT_S = 5.0
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
@@ -212,6 +227,8 @@ class _DecimalText(_Readable):
             raise TypeError(f"expected Decimal, Unparsed or None, got {type(value).__name__}")
         if not value.is_finite():
             raise ValueError(f"number {value} is not finite")
+        if abs(value) >= MAX_YUAN:
+            raise ValueError("number is out of range (the parsers accept less than 10^13)")
         return str(value)
 
     def load_value(self, value: Any) -> Any:
@@ -220,6 +237,8 @@ class _DecimalText(_Readable):
         number = Decimal(value)  # decimal.InvalidOperation is an ArithmeticError
         if not number.is_finite():
             raise ValueError(f"stored number {value!r} is not finite")
+        if abs(number) >= MAX_YUAN:  # never written (see dump_value); the figures would overflow
+            raise ValueError("stored number is out of range")
         return number
 
 
@@ -251,6 +270,42 @@ class _Year(_Readable):
         if type(value) is not int:
             raise TypeError(f"expected INTEGER year, found {type(value).__name__}")
         return value
+
+
+class _DecimalList(_Codec):
+    """A list of Decimal (or Unparsed, as typed) ↔ a JSON TEXT array of exact strings."""
+
+    def dump(self, value: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            raise TypeError(f"expected list, got {type(value).__name__}")
+        items: list[Any] = []
+        for item in value:
+            if isinstance(item, Unparsed):
+                items.append({"unparsed": item.text, "reason": item.reason})
+            elif isinstance(item, Decimal) and item.is_finite():
+                items.append(str(item))
+            elif item is None:
+                items.append(None)
+            else:
+                raise TypeError(f"expected Decimal, Unparsed or None, got {type(item).__name__}")
+        return (json.dumps(items, ensure_ascii=False),)
+
+    def load(self, values: Sequence[Any]) -> Any:
+        (value,) = values
+        if not isinstance(value, str):
+            raise TypeError(f"expected JSON TEXT, found {type(value).__name__}")
+        items = json.loads(value)
+        if not isinstance(items, list):
+            raise TypeError("expected a JSON array")
+        loaded: list[Any] = []
+        for item in items:
+            if isinstance(item, dict):
+                loaded.append(Unparsed(str(item["unparsed"]), str(item.get("reason", "not_a_number"))))
+            elif item is None:
+                loaded.append(None)
+            else:
+                loaded.append(Decimal(str(item)))
+        return loaded
 
 
 _TEXT, _BOOL, _AMOUNT, _DECIMAL, _DATE, _YEAR = _Text(), _Bool(), _Amount(), _DecimalText(), _Date(), _Year()
@@ -311,6 +366,13 @@ _REPORT_SECTIONS: dict[str, tuple[_Field, ...]] = {
         ("outline", _EnumCodec(OutlineTemplate)),
     ),
     "closing": _fields(("lessons", _TEXT)),
+    "rules": _fields(
+        ("split", _EnumCodec(WeightSplit)),
+        ("custom_weights", _DecimalList()),
+        ("reverse_formula", _EnumCodec(ReverseFormula)),
+        ("cap_by_execution_rate", _BOOL),
+        ("deduct_over_achievement", _BOOL),
+    ),
 }
 _SECTION_TYPES: dict[str, type] = {
     "header": Header,
@@ -474,6 +536,7 @@ def _build(row: Sequence[Any], children: dict[str, list[Any]]) -> Report:
         closing=Closing(
             **sections["closing"], problems=closing_lists["problems"], suggestions=closing_lists["suggestions"]
         ),
+        rules=RuleSet(**sections["rules"]),
         **sections[""],
     )
 
@@ -510,102 +573,12 @@ def _timestamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
-def _read_header(path: Path, *, allow_empty: bool) -> bytes:
-    """Check that ``path`` looks like an intact SQLite file before SQLite touches it."""
-    if path.is_dir():
-        raise NotOurFileError(f"{path} is a folder, not a file", path=path)
+def _disk_nearly_full(folder: Path) -> bool:
+    """Whether less than 1 MB is free where ``folder`` is."""
     try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-        size = path.stat().st_size
-    except OSError as exc:
-        raise StorageError(f"cannot read {path}: {exc}", path=path) from exc
-    if not header:
-        if allow_empty:
-            return header
-        raise NotOurFileError(f"{path} is empty", path=path)
-    if header[:16] != _SQLITE_MAGIC:
-        if len(header) < 16 and _SQLITE_MAGIC.startswith(header):
-            raise DamagedFileError(f"{path} is truncated ({size} bytes)", path=path)
-        raise NotOurFileError(f"{path} is not an SQLite database", path=path)
-    if len(header) < 100:
-        raise DamagedFileError(f"{path} is truncated ({size} bytes)", path=path)
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    page_count = int.from_bytes(header[28:32], "big")
-    count_valid = header[92:96] == header[24:28]
-    rollback_mode = header[18] == 1 and header[19] == 1
-    journal = path.with_name(path.name + "-journal")
-    # Only a rollback-mode file without a hot journal must be as long as its header says.
-    if rollback_mode and count_valid and not journal.exists() and size < page_size * page_count:
-        raise DamagedFileError(
-            f"{path} is truncated: {size} bytes, header says {page_count} pages of {page_size}", path=path
-        )
-    return header
-
-
-def _uri(path: Path, params: str) -> str:
-    """An SQLite ``file:`` URI for ``path`` with an empty authority.
-
-    SQLite refuses URIs with a host part, so a Windows UNC path ``//server/share/f``
-    becomes ``file:////server/share/f``; a drive path becomes ``file:///C:/f``.
-    ``?``, ``#`` and ``%`` in names are percent-encoded.
-    """
-    text = path.resolve().as_posix()
-    if text.startswith("//"):
-        text = "//" + text
-    elif not text.startswith("/"):
-        text = "/" + text
-    return f"file://{quote(text, safe='/:')}?{params}"
-
-
-def _connect_read_only(path: Path) -> sqlite3.Connection:
-    """Open ``path`` without ever writing next to it; raises StorageError subclasses."""
-    if not path.exists():
-        raise MissingFileError(f"{path} does not exist", path=path)
-    header = _read_header(path, allow_empty=False)
-    wal_mode = header[18] == 2
-    wal_file = path.with_name(path.name + "-wal")
-    # mode=ro on a WAL-mode file creates (and leaves) -wal and -shm files; without a -wal
-    # file there is nothing to recover, so immutable=1 reads the same data, writing nothing.
-    attempts = ["immutable=1"] if wal_mode and not wal_file.exists() else ["mode=ro", "immutable=1"]
-    last_error: sqlite3.Error | None = None
-    for params in attempts:
-        conn = sqlite3.connect(_uri(path, params), uri=True, timeout=BUSY_TIMEOUT_S)
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.OperationalError as exc:
-            # e.g. read-only media where a hot journal or -shm cannot be handled: retry immutable
-            conn.close()
-            last_error = exc
-            continue
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise DamagedFileError(f"{path} cannot be read: {exc}", path=path) from exc
-        return conn
-    raise StorageError(f"cannot open {path} read-only: {last_error}", path=path) from last_error
-
-
-def _fsync_file(path: Path) -> None:
-    # r+b: Windows' FlushFileBuffers needs a handle with write access.
-    with path.open("r+b") as handle:
-        os.fsync(handle.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    """Make a rename in ``path`` durable (POSIX only; best effort)."""
-    if os.name == "nt":
-        return
-    try:
-        fd = os.open(path, os.O_RDONLY)
+        return shutil.disk_usage(folder).free < 1_000_000
     except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        return False
 
 
 # -- the repository --------------------------------------------------------------------
@@ -628,8 +601,12 @@ class ReportSummary:
     deleted: bool
 
 
-class Workspace:
+class Workspace(RevisionStore):
     """The reports of one SQLite file: a workspace, or a ``.jxzp`` file opened read-only.
+
+    定稿 revisions (finalize, reprint, find by 校验码) come from
+    :class:`~desktop_app.storage.revisions.RevisionStore`; they travel with their report
+    in ``.jxzp`` export and import.
 
     Create instances with :meth:`open` (or :func:`open_any`); close them with
     :meth:`close` or a ``with`` block. All writes are single transactions.
@@ -641,35 +618,103 @@ class Workspace:
         self._path = path
         self._read_only = read_only
         self._closed = False
+        self._lock: WorkspaceLock | None = None
+        self._backup_dir: Path | None = None
+        #: The backup taken when the workspace was opened (None when none was taken).
+        self.opening_backup: Backup | None = None
+        #: Why that backup could not be taken (None when it was, or was not asked for).
+        self.backup_error: StorageError | None = None
 
     # -- opening and closing ------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = True, read_only: bool = False) -> Workspace:
+    def open(
+        cls, path: Path, *, create: bool = True, read_only: bool = False, backup_dir: Path | None = None
+    ) -> Workspace:
         """Open (and if needed create and migrate) the workspace database at ``path``.
+
+        A writable workspace is locked for this process (:mod:`.lock`) until
+        :meth:`close`; a second writer is refused with :class:`WorkspaceLockedError`,
+        readers are not. Every open runs ``PRAGMA quick_check``.
 
         Args:
             path: the database file; missing parent folders are created when ``create``.
             create: create the file when it does not exist.
             read_only: open with ``mode=ro`` and never write (an older schema is then
-                migrated in a private in-memory copy).
+                migrated in a private in-memory copy). Takes no lock.
+            backup_dir: where to keep rolling backups (:mod:`.backups`). When given, a
+                verified backup is taken on open (kept in :attr:`opening_backup`; a
+                failure is kept in :attr:`backup_error` and does not stop the open) and
+                before a migration (a failure then stops the open: no upgrade without a
+                backup).
 
         Raises:
             MissingFileError: the file does not exist and is not to be created.
             NotOurFileError: not SQLite, or another application's SQLite database.
             NewerVersionError: written by a newer version of this program.
             DamagedFileError: truncated or failing ``PRAGMA quick_check``.
+            WorkspaceLockedError: another instance has the workspace open.
             WriteFailedError: the file or its folder cannot be created or migrated.
         """
-        return cls._open(Path(path), create=create, read_only=read_only, journal_mode="wal")
+        path = Path(path)
+        if read_only:
+            return cls._open(path, create=False, read_only=True, journal_mode="wal")
+        if path.exists():
+            read_header(path, allow_empty=True)  # refuse a text file before creating a lock beside it
+        elif not create:
+            raise MissingFileError(f"{path} does not exist", path=path)
+        else:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise WriteFailedError(f"cannot create folder {path.parent}: {exc}", path=path) from exc
+        lock_existed = lock_path(path).exists()
+        lock = WorkspaceLock.acquire(path)
+        taken: dict[str, Any] = {}
+
+        def before_migration(conn: sqlite3.Connection, migrating: bool) -> None:
+            if backup_dir is None:
+                return
+            try:
+                taken["backup"] = backups.take_backup(
+                    conn, backup_dir, path.stem, reason="migration" if migrating else "open")
+            except StorageError as exc:
+                if migrating:
+                    raise WriteFailedError(f"no backup before upgrading {path}: {exc}", path=path) from exc
+                taken["error"] = exc
+
+        try:
+            workspace = cls._open(path, create=create, read_only=False, journal_mode="wal",
+                                  before_migration=before_migration)
+        except BaseException as exc:
+            if not lock_existed:
+                remove_quietly(lock.path)  # a refused file gets nothing left beside it
+            lock.release()
+            if type(exc) is StorageError and _disk_nearly_full(path.parent):
+                # WAL needs room for its -shm and -wal even to read: say what to do about it.
+                raise WriteFailedError(f"{path}: the disk is full", path=path, reason="disk_full") from exc
+            raise
+        workspace._lock = lock
+        workspace._backup_dir = backup_dir
+        workspace.opening_backup = taken.get("backup")
+        workspace.backup_error = taken.get("error")
+        return workspace
 
     @classmethod
-    def _open(cls, path: Path, *, create: bool, read_only: bool, journal_mode: str) -> Workspace:
+    def _open(
+        cls,
+        path: Path,
+        *,
+        create: bool,
+        read_only: bool,
+        journal_mode: str,
+        before_migration: Callable[[sqlite3.Connection, bool], None] | None = None,
+    ) -> Workspace:
         if read_only:
-            conn = _connect_read_only(path)
+            conn = connect_read_only(path)
         else:
             if path.exists():
-                _read_header(path, allow_empty=True)
+                read_header(path, allow_empty=True)
             elif not create:
                 raise MissingFileError(f"{path} does not exist", path=path)
             else:
@@ -683,23 +728,35 @@ class Workspace:
                 raise WriteFailedError(f"cannot open {path}: {exc}", path=path) from exc
         db = Database(conn, recursive_triggers=False, execute_plugins=False)
         try:
-            db = cls._prepare(db, path, read_only=read_only, journal_mode=journal_mode)
+            harden(conn)
+            db = cls._prepare(db, path, read_only=read_only, journal_mode=journal_mode,
+                              before_migration=before_migration)
         except BaseException:
             db.close()
             raise
         return cls(db, path, read_only=read_only)
 
     @staticmethod
-    def _prepare(db: Database, path: Path, *, read_only: bool, journal_mode: str) -> Database:
-        """Validate the file, set the connection's PRAGMAs, migrate; returns the db to use."""
+    def _prepare(
+        db: Database,
+        path: Path,
+        *,
+        read_only: bool,
+        journal_mode: str,
+        before_migration: Callable[[sqlite3.Connection, bool], None] | None = None,
+    ) -> Database:
+        """Validate the file, set the connection's PRAGMAs, migrate; returns the db to use.
+
+        ``before_migration(conn, migrating)`` runs after the checks and before
+        :func:`~desktop_app.storage.migrations.migrate` for an existing file (the
+        backup hook of :meth:`open`).
+        """
         try:
             app_id = migrations.application_id(db)
             version = migrations.schema_version(db)
             has_objects = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
-        except sqlite3.OperationalError as exc:
-            raise StorageError(f"cannot read {path}: {exc}", path=path) from exc
-        except sqlite3.DatabaseError as exc:
-            raise DamagedFileError(f"{path} cannot be read: {exc}", path=path) from exc
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            raise read_error(exc, path) from exc
         is_new = app_id == 0 and version == 0 and not has_objects
         if app_id != migrations.APPLICATION_ID and not (is_new and not read_only):
             raise NotOurFileError(
@@ -715,10 +772,23 @@ class Workspace:
         if not is_new:
             try:
                 problems = [row[0] for row in db.execute("PRAGMA quick_check").fetchall()]
-            except sqlite3.DatabaseError as exc:
+            except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
                 raise DamagedFileError(f"{path} failed quick_check: {exc}", path=path) from exc
             if problems != ["ok"]:
                 raise DamagedFileError(f"{path} failed quick_check: {'; '.join(problems[:5])}", path=path)
+        try:
+            if not is_new and not read_only and before_migration is not None:
+                before_migration(db.conn, migrations.needs_migration(db))
+            return Workspace._configure(db, read_only=read_only, journal_mode=journal_mode)
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            # Migration records that do not match the tables, a step failing on odd rows…
+            if read_only or write_reason(exc) == "other":
+                raise DamagedFileError(f"{path} cannot be upgraded: {exc}", path=path) from exc
+            raise WriteFailedError(f"cannot prepare {path}: {exc}", path=path) from exc
+
+    @staticmethod
+    def _configure(db: Database, *, read_only: bool, journal_mode: str) -> Database:
+        """Set the connection's PRAGMAs and migrate (in memory when read-only)."""
         conn = db.conn
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -728,6 +798,7 @@ class Workspace:
                 memory = Database(sqlite3.connect(":memory:"), recursive_triggers=False, execute_plugins=False)
                 try:
                     conn.backup(memory.conn)
+                    harden(memory.conn)
                     memory.conn.execute("PRAGMA foreign_keys = ON")
                     migrations.migrate(memory)
                 except BaseException:
@@ -737,19 +808,93 @@ class Workspace:
                 db = memory
             db.conn.execute("PRAGMA query_only = ON")
             return db
-        try:
-            conn.execute(f"PRAGMA journal_mode = {journal_mode}").fetchone()
-            conn.execute("PRAGMA synchronous = FULL")
-            migrations.migrate(db)
-        except sqlite3.OperationalError as exc:
-            raise WriteFailedError(f"cannot prepare {path}: {exc}", path=path) from exc
+        conn.execute(f"PRAGMA journal_mode = {journal_mode}").fetchone()
+        conn.execute("PRAGMA synchronous = FULL")
+        migrations.migrate(db)
         return db
 
     def close(self) -> None:
-        """Close the connection (idempotent)."""
+        """Close the connection and give the lock up (idempotent)."""
         if not self._closed:
             self._closed = True
-            self._db.close()
+            try:
+                self._db.close()
+            finally:
+                if self._lock is not None:
+                    self._lock.release()
+
+    # -- backups --------------------------------------------------------------------------
+
+    @property
+    def backup_dir(self) -> Path | None:
+        """The folder of this workspace's rolling backups (None: no backups)."""
+        return self._backup_dir
+
+    def backups(self) -> list[Backup]:
+        """The verified backups of this workspace, newest first."""
+        if self._backup_dir is None:
+            return []
+        return backups.list_backups(self._backup_dir, self._path.stem)
+
+    def take_backup(self, reason: str = "manual") -> Backup:
+        """Take a verified backup now (see :mod:`.backups`).
+
+        Raises:
+            WriteFailedError: no backup folder, or it cannot be written.
+            DamagedFileError: the workspace fails ``integrity_check``.
+        """
+        if self._backup_dir is None:
+            raise WriteFailedError(f"no backup folder for {self._path}", path=self._path, reason="other")
+        return backups.take_backup(self._db.conn, self._backup_dir, self._path.stem, reason=reason)
+
+    def restore_backup(self, backup: Path) -> Backup | None:
+        """Replace the whole workspace with the backup ``backup``, in place.
+
+        The current state is backed up first (reason ``restore``), so a restore can be
+        undone by restoring that backup. The backup is verified before anything changes;
+        on failure the workspace is left as it was. A backup from an older schema is
+        upgraded as on open. The object stays usable: its connection is reopened.
+
+        Returns:
+            The backup of the state before the restore (None without a backup folder).
+
+        Raises:
+            MissingFileError, NotOurFileError, NewerVersionError, DamagedFileError: ``backup``.
+            WriteFailedError: read-only workspace, or the folder cannot be written.
+        """
+        if self._read_only or self._lock is None:
+            raise WriteFailedError(f"{self._path} is open read-only", path=self._path, reason="read_only")
+        backups.verify(Path(backup))
+        safety = self.take_backup("restore") if self._backup_dir is not None else None
+        self._db.close()  # checkpoints and removes the -wal: the file is complete on its own
+        try:
+            backups.restore_file(Path(backup), self._path)
+        finally:
+            fresh = Workspace._open(self._path, create=False, read_only=False, journal_mode="wal")
+            self._db = fresh._db
+        return safety
+
+    @classmethod
+    def restore_damaged(cls, path: Path, backup: Path) -> Path | None:
+        """Replace a workspace that cannot be opened (damaged) with a backup.
+
+        The damaged file (and a ``-wal`` beside it) is kept as
+        ``<name>.damaged-<time>`` next to it. Takes the workspace lock for the duration.
+
+        Returns:
+            Where the damaged file was kept (None when there was none).
+
+        Raises:
+            WorkspaceLockedError: another instance has the workspace open.
+            MissingFileError, NotOurFileError, NewerVersionError, DamagedFileError: ``backup``.
+            WriteFailedError: the folder cannot be written.
+        """
+        path = Path(path)
+        lock = WorkspaceLock.acquire(path)
+        try:
+            return backups.restore_file(Path(backup), path, keep_aside="damaged")
+        finally:
+            lock.release()
 
     def __enter__(self) -> Workspace:
         return self
@@ -785,12 +930,10 @@ class Workspace:
         try:
             with self._db.atomic():
                 yield self._db.conn
-        except sqlite3.OperationalError as exc:
-            raise StorageError(f"cannot read {self._path}: {exc}", path=self._path) from exc
         except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError):
             raise
-        except sqlite3.DatabaseError as exc:
-            raise DamagedFileError(f"{self._path} cannot be read: {exc}", path=self._path) from exc
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # text that is not UTF-8 too
+            raise read_error(exc, self._path) from exc
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
@@ -862,7 +1005,9 @@ class Workspace:
                 for row in rows
             ]
         except (TypeError, ValueError) as exc:
-            raise DamagedFileError(f"{self._path} holds unreadable report rows: {exc}", path=self._path) from exc
+            raise DamagedFileError(
+                f"{self._path} holds unreadable report rows: {exc}", path=self._path, reason="bad_rows"
+            ) from exc
 
     def load(self, report_id: str) -> Report:
         """The report ``report_id`` (soft-deleted reports load too).
@@ -884,7 +1029,7 @@ class Workspace:
             return _build(row, children)
         except (TypeError, ValueError, ArithmeticError, KeyError) as exc:
             raise DamagedFileError(
-                f"report {report_id} in {self._path} is unreadable: {exc!r}", path=self._path
+                f"report {report_id} in {self._path} is unreadable: {exc!r}", path=self._path, reason="bad_rows"
             ) from exc
 
     def save(self, report: Report) -> None:
@@ -970,6 +1115,7 @@ class Workspace:
             created_at, updated_at = conn.execute(
                 "SELECT created_at, updated_at FROM reports WHERE report_id = ?", (report_id,)
             ).fetchone()
+            revision_rows = read_revision_rows(conn, report_id)
         rows = _dump(report)
         temp = dest.with_name(f".{dest.name}.{secrets.token_hex(8)}.tmp")
         created = False
@@ -982,9 +1128,10 @@ class Workspace:
             try:
                 with out._writing() as out_conn:
                     self._write_rows(out_conn, rows, created_at=created_at, updated_at=updated_at)
+                    insert_revision_rows(out_conn, report_id, revision_rows)
             finally:
                 out.close()
-            _fsync_file(temp)
+            fsync_file(temp)
             os.replace(temp, dest)
         except BaseException as exc:  # also KeyboardInterrupt: never leave the temp file
             if created:
@@ -994,7 +1141,7 @@ class Workspace:
             if isinstance(exc, (OSError, sqlite3.Error, StorageError)):
                 raise WriteFailedError(f"cannot export report {report_id} to {dest}: {exc}", path=dest) from exc
             raise
-        _fsync_dir(dest.parent)
+        fsync_dir(dest.parent)
 
     def import_file(self, src: Path) -> list[str]:
         """Copy the reports of a ``.jxzp`` file (or another workspace) into this workspace.
@@ -1015,6 +1162,9 @@ class Workspace:
         src = Path(src)
         with Workspace._open(src, create=False, read_only=True, journal_mode="delete") as source:
             reports = [source.load(summary.report_id) for summary in source.list_reports()]
+            with source._reading() as source_conn:
+                revision_rows = {report.report_id: read_revision_rows(source_conn, report.report_id)
+                                 for report in reports}
         if not reports:
             raise ReportNotFoundError(f"{src} holds no report", path=src)
         all_rows = [_dump(report) for report in reports]
@@ -1026,6 +1176,7 @@ class Workspace:
                     rows = _dump(replace(report, report_id=new_id()))
                 now = self._next_timestamp(conn)
                 self._write_rows(conn, rows, created_at=now, updated_at=now)
+                insert_revision_rows(conn, rows.report_id, revision_rows[report.report_id])
                 imported.append(rows.report_id)
         return imported[::-1]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -97,6 +97,8 @@ class ReportDocument(QObject):
         self.report = report
         self.store = store
         self.undo_stack = QUndoStack(self)
+        #: More checks beyond the domain's (the window adds the fonts' missing characters).
+        self.extra_checks: list[Callable[[Report], list[Finding]]] = []
         self.totals: Totals = compute_totals(report)
         self.findings: list[Finding] = validate(report, self.totals)
         self.findings_by_path: dict[tuple, list[Finding]] = self._by_path(self.findings)
@@ -147,6 +149,8 @@ class ReportDocument(QObject):
         """Recompute totals and findings and tell the views."""
         self.totals = compute_totals(self.report)
         self.findings = validate(self.report, self.totals)
+        for check in self.extra_checks:
+            self.findings += check(self.report)
         self.findings_by_path = self._by_path(self.findings)
         self.recomputed.emit(self.totals, self.findings)
 

@@ -35,6 +35,7 @@ from ..domain.totals import Totals
 from .document import ReportDocument, SaveState
 from .errors import Messages, storage_message
 from .models.findings import FindingsModel, severity_icon
+from .report_output import ReportOutput
 from .tabs.base import ReportTab
 from .tabs.funds import FundsTab
 from .tabs.outputs import OutputsTab
@@ -66,6 +67,17 @@ QPushButton#findingsButton { padding: 3px 10px; }
 """
 
 
+def _glyph_check(report: Report) -> list[Finding]:
+    """Characters no installed font can print (an error: they would print as boxes)."""
+    from ..pdf import FontsUnavailableError, glyph_findings, resolve_fonts
+    from .printing import font_choice
+
+    try:
+        return glyph_findings(report, resolve_fonts(font_choice() or None))
+    except FontsUnavailableError:
+        return []  # said when printing, with what to install
+
+
 class HeaderStrip(QFrame):
     """Always-visible summary: unit, project, year; rate, total, grade; findings count."""
 
@@ -88,6 +100,7 @@ class HeaderStrip(QFrame):
             value = QLabel("—")
             value.setObjectName("stripFigure")
             value.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            value.setMinimumWidth(84)  # a steady size: changing figures must not relayout the window
             label = QLabel(caption)
             label.setObjectName("stripCaption")
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -99,6 +112,7 @@ class HeaderStrip(QFrame):
         layout.addSpacing(18)
         self.findings_button = QPushButton()
         self.findings_button.setObjectName("findingsButton")
+        self.findings_button.setMinimumWidth(150)
         layout.addWidget(self.findings_button)
 
     def show_report(self, report: Report, totals: Totals, findings: list[Finding]) -> None:
@@ -108,9 +122,10 @@ class HeaderStrip(QFrame):
         year = header.fiscal_year if isinstance(header.fiscal_year, int) else None
         self.meta.setText(" · ".join(filter(None, [header.unit_name or self.tr("（未填单位）"),
                                                    self.tr("{year}年度").format(year=year) if year else ""])))
-        self.figures["rate"].setText(format_percent(totals.execution_rate) or "—")
-        self.figures["total"].setText(format_number(totals.total_score) or "—")
-        self.figures["grade"].setText(grade_label(totals.grade) or "—")
+        for key, text in (("rate", format_percent(totals.execution_rate)), ("total", format_number(totals.total_score)),
+                          ("grade", grade_label(totals.grade))):
+            if self.figures[key].text() != (text or "—"):
+                self.figures[key].setText(text or "—")
         errors = sum(f.severity is Severity.ERROR for f in findings)
         warnings = len(findings) - errors
         if findings:
@@ -134,9 +149,12 @@ class FindingsPanel(QWidget):
         self.view.verticalHeader().hide()
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths: measuring hundreds of rows on every keystroke would make typing lag.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.setColumnWidth(0, 70)
+        self.view.setColumnWidth(1, 260)
         header.setStretchLastSection(True)
+        self.view.verticalHeader().setDefaultSectionSize(24)
         self.empty = QLabel(self.tr("未发现问题"))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget(self)
@@ -204,9 +222,17 @@ class MainWindow(QMainWindow):
         self.findings_panel.view.activated.connect(self._on_findings_clicked)
         self.strip.findings_button.clicked.connect(self._on_findings_button_clicked)
 
+        self._tabs_with_errors: set[Tab] | None = None
+        self._error_icon = severity_icon(Severity.ERROR)
         self.save_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.save_label)
         self._build_menus()
+        if settings is not None:
+            from .printing import set_font_choice
+
+            set_font_choice(settings.font_choice())
+        document.extra_checks.append(_glyph_check)
+        document.recompute()
 
         document.recomputed.connect(self._on_document_recomputed)
         document.save_state_changed.connect(self._on_document_save_state_changed)
@@ -235,6 +261,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.import_action, self.export_action, self.pdf_action])
         file_menu.addSeparator()
+        self.restore_backup_action = self._action(self.tr("恢复备份…"), self.restore_backup)
+        self.restore_backup_action.setEnabled(self.workspace is not None)
+        file_menu.addAction(self.restore_backup_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         for action in (self.new_action, self.open_action, self.copy_action, self.import_action, self.export_action):
             action.setEnabled(self.workspace is not None)
@@ -251,7 +281,17 @@ class MainWindow(QMainWindow):
         report_menu = bar.addMenu(self.tr("报告(&R)"))
         self.check_action = self._action(self.tr("校验"), self._on_findings_button_clicked, "F7")
         report_menu.addAction(self.check_action)
+        self.font_action = self._action(self.tr("字体设置…"), self._on_font_settings_triggered)
+        self.font_action.setEnabled(self.settings is not None)
         report_menu.addAction(self.findings_dock.toggleViewAction())
+        # 预览 / 打印… / 定稿并打印… / 版本… / 核对校验码… (ui/report_output.py).
+        self.output = ReportOutput(self)
+        report_menu.addSeparator()
+        report_menu.addActions(self.output.actions)
+        after_pdf = file_menu.actions()[file_menu.actions().index(self.pdf_action) + 1]
+        file_menu.insertActions(after_pdf, [self.output.preview_action, self.output.print_action])
+
+        report_menu.addAction(self.font_action)
 
         help_menu = bar.addMenu(self.tr("帮助(&H)"))
         help_menu.addAction(self._action(self.tr("关于"), self._on_about_triggered))
@@ -263,10 +303,11 @@ class MainWindow(QMainWindow):
         self.demo_banner.setVisible(self.document.report.report_id == DEMO_REPORT_ID)
         self.findings_panel.set_findings(findings)
         with_errors = {f.tab for f in findings if f.severity is Severity.ERROR}
-        error_icon = severity_icon(Severity.ERROR)
-        for number, tab in enumerate(self.TAB_ORDER):
-            self.tabs.setTabIcon(number, error_icon if tab in with_errors else QIcon())
-            self.tabs.setTabToolTip(number, self.tr("此页有错误") if tab in with_errors else "")
+        if with_errors != self._tabs_with_errors:  # touching the tab bar relayouts the window
+            self._tabs_with_errors = with_errors
+            for number, tab in enumerate(self.TAB_ORDER):
+                self.tabs.setTabIcon(number, self._error_icon if tab in with_errors else QIcon())
+                self.tabs.setTabToolTip(number, self.tr("此页有错误") if tab in with_errors else "")
         self._update_title()
 
     @Slot(str, object, str)
@@ -288,7 +329,9 @@ class MainWindow(QMainWindow):
         name = " · ".join(filter(None, [header.project_name or self.tr("未命名项目"), str(year) if year else ""]))
         marker = "" if self.document.save_state == SaveState.SAVED else " *"
         state = self.tr("已保存") if not marker else self.tr("未保存")
-        self.setWindowTitle(f"{name}{marker} — {self.tr('绩效自评报告编制助手')}（{state}）")
+        title = f"{name}{marker} — {self.tr('绩效自评报告编制助手')}（{state}）"
+        if title != self.windowTitle():
+            self.setWindowTitle(title)
 
     # -- findings ----------------------------------------------------------------------------
     def _on_findings_button_clicked(self) -> None:
@@ -401,11 +444,11 @@ class MainWindow(QMainWindow):
 
     def write_pdf(self, path: Path) -> bool:
         """Render the current report to ``path``; True on success."""
-        from ..pdf import FontsUnavailableError, render_pdf
+        from ..pdf import FontsUnavailableError
 
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            render_pdf(self.document.report, path)
+            self.output.write_current_pdf(path)  # the 草稿 mark, or the finalized copy
         except FontsUnavailableError as exc:
             Messages.error(self, self.tr("导出PDF"), self.tr("找不到可用的中文字体：{detail}").format(detail=exc))
             return False
@@ -417,6 +460,20 @@ class MainWindow(QMainWindow):
         note = self.tr("（报告仍有错误，请核对校验结果）") if has_errors(self.document.findings) else ""
         self.statusBar().showMessage(self.tr("已导出PDF：{path}").format(path=path) + note, 8000)
         return True
+
+    def restore_backup(self) -> None:
+        """恢复备份…: put one of the workspace's automatic backups back (ui/dialogs/backups.py)."""
+        from .dialogs.backups import restore_from_backup
+
+        restore_from_backup(self)
+
+    @Slot()
+    def _on_font_settings_triggered(self) -> None:
+        from .dialogs.font_settings import FontSettingsDialog
+        from .printing import set_font_choice
+
+        if self.settings is not None and FontSettingsDialog(self.settings, parent=self).exec():
+            set_font_choice(self.settings.font_choice())
 
     def _on_about_triggered(self) -> None:
         Messages.info(self, self.tr("关于"), self.tr(

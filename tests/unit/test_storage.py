@@ -277,16 +277,20 @@ def test_mapping_covers_every_field_and_column(ws: Workspace) -> None:
     """A field added to the domain without storage support must fail here."""
     mapped = {section: {spec.attr for spec in fields} for section, fields in repository._REPORT_SECTIONS.items()}
     lists = {"header": {"policy_documents"}, "team": {"members"}, "closing": {"problems", "suggestions"}}
-    for section, cls in [("header", Header), ("overview", Overview), ("team", EvaluationTeam), ("closing", Closing)]:
+    for section, cls in [("header", Header), ("overview", Overview), ("team", EvaluationTeam), ("closing", Closing),
+                         ("rules", model.RuleSet)]:
         assert {f.name for f in dataclasses.fields(cls)} == mapped[section] | lists.get(section, set()), section
-    report_own = {f.name for f in dataclasses.fields(Report)} - {"report_id", "header", "overview", "team", "closing"}
+    report_own = {f.name for f in dataclasses.fields(Report)} - {
+        "report_id", "header", "overview", "team", "closing", "rules"}
     assert report_own == mapped[""] | {"fund_lines", "indicators", "output_items"}
     for child in repository._CHILD_TABLES:
         assert {f.name for f in dataclasses.fields(child.row_type)} == {s.attr for s in child.fields}, child.table
         schema = [row[1] for row in raw_query(ws.path, f"PRAGMA table_info({child.table})")]
         assert schema == ["report_id", "seq", *child.columns]
     schema = [row[1] for row in raw_query(ws.path, "PRAGMA table_info(reports)")]
-    assert schema == ["report_id", *repository._REPORT_COLUMNS, "created_at", "updated_at", "deleted_at"]
+    # later steps ALTER TABLE ... ADD COLUMN, so their columns come after the v1 ones
+    assert schema[0] == "report_id"
+    assert sorted(schema[1:]) == sorted([*repository._REPORT_COLUMNS, "created_at", "updated_at", "deleted_at"])
     assert set(model.ROW_TYPES.values()) == {child.row_type for child in repository._CHILD_TABLES}
 
 
@@ -341,6 +345,7 @@ def test_schema_refuses_real_amounts(ws: Workspace) -> None:
         (lambda r: setattr(r.fund_lines[0], "budget", Decimal("0.001")), ValueError),
         (lambda r: setattr(r.fund_lines[0], "spent", Decimal("NaN")), ValueError),
         (lambda r: setattr(r.indicators[0], "weight", 2.5), TypeError),
+        (lambda r: setattr(r.indicators[0], "weight", Decimal("1E+13")), ValueError),
         (lambda r: setattr(r.header, "title", None), TypeError),
         (lambda r: setattr(r, "outline", "county_4"), TypeError),
     ],
@@ -383,7 +388,9 @@ def test_arbitrary_text_and_numbers_round_trip(tmp_path: Path) -> None:
         st.decimals(allow_nan=False, allow_infinity=False, places=2, min_value=-(10**13), max_value=10**13),
         st.builds(Unparsed, text, text),
     )
-    quantity = st.one_of(st.none(), st.decimals(allow_nan=False, allow_infinity=False), st.builds(Unparsed, text, text))
+    # Weights and scores as the parsers produce them: below 10^13 in size (see MAX_YUAN).
+    decimal = st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**13) + 1, max_value=10**13 - 1)
+    quantity = st.one_of(st.none(), decimal, st.builds(Unparsed, text, text))
     fund_line = st.builds(FundLine, text, st.sampled_from(FundSource), st.booleans(), amount, amount, amount, amount)
     indicator = st.builds(
         Indicator,
@@ -434,7 +441,9 @@ def test_workspace_pragmas(tmp_path: Path) -> None:
         assert pragma("user_version") == SCHEMA_VERSION
     assert raw_query(path, "PRAGMA journal_mode") == [("wal",)]
     assert raw_query(path, "PRAGMA application_id") == [(APPLICATION_ID,)]
-    assert raw_query(path, "SELECT migration_set, name FROM _sqlite_migrations") == [("jxzp", "0001_initial")]
+    applied = raw_query(path, "SELECT migration_set, name FROM _sqlite_migrations")
+    assert applied[:2] == [("jxzp", "0001_initial"), ("jxzp", "0002_revisions")]
+    assert len(applied) == SCHEMA_VERSION
 
 
 def test_schema_version_counts_migration_steps(tmp_path: Path) -> None:
@@ -814,6 +823,7 @@ def test_error_codes_are_stable() -> None:
         "ReportNotFoundError": "not_found",
         "AmbiguousReportError": "ambiguous",
         "WriteFailedError": "write_failed",
+        "WorkspaceLockedError": "locked",
     }
 
 
@@ -840,3 +850,13 @@ def test_storage_does_not_import_qt_or_reportlab() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_the_rule_set_round_trips(ws: Workspace) -> None:
+    from desktop_app.domain.model import ReverseFormula, RuleSet, WeightSplit
+
+    report = Report(rules=RuleSet(split=WeightSplit.CUSTOM, custom_weights=[Decimal("55.5"), Unparsed("三十", "not_a_number"), None],
+                                  reverse_formula=ReverseFormula.LINEAR, cap_by_execution_rate=True,
+                                  deduct_over_achievement=True))
+    ws.save(report)
+    assert ws.load(report.report_id) == report
