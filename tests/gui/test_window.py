@@ -154,3 +154,11 @@ def test_row_tools_add_move_indent_and_remove(qtbot, window):
 def test_grade_in_text_is_highlighted_in_the_editor(qtbot, window):
     editor = window.tab_pages[Tab.SCORING].fields[("overview", "conclusion")].widget
     assert editor.extraSelections(), "the contradicting 良 is highlighted"
+
+
+def test_a_character_no_font_has_is_a_finding_naming_it(qtbot, window):
+    overview = window.tab_pages[Tab.OVERVIEW]
+    overview.fields[("header", "unit_name")].widget.setText("丰都县\U000f0001中心")
+    found = [f for f in window.document.findings if f.code == "glyph_missing"]
+    assert found and found[0].path == ("header", "unit_name")
+    assert "U+F0001" in overview.fields[("header", "unit_name")].error_label.text()
