@@ -119,6 +119,7 @@ def test_part_larger_than_whole_appears_in_the_panel_and_a_click_selects_the_cel
     assert rows, "the part-larger-than-whole finding is listed"
     text = panel.model.index(rows[0], 2).data()
     assert "400.00" in text and "300.00" in text
+    assert panel.model.index(rows[0], 1).data() == "资金 › 资金表 › 全年预算数 › 第2行"
     window.tabs.setCurrentIndex(0)
     index = panel.model.index(rows[0], 2)
     panel.view.clicked.emit(index)

@@ -84,7 +84,8 @@ class FindingsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
                 return QCoreApplication.translate("Findings", SEVERITIES[finding.severity])
-            return self._row_texts(index.row())[column]
+            location, message, _tooltip = self._row_texts(index.row())
+            return location if column == 1 else message
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             if finding.severity not in self._icons:
                 self._icons[finding.severity] = severity_icon(finding.severity)

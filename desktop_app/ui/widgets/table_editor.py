@@ -210,8 +210,9 @@ class TableEditor(QWidget):
             height += MAX_VISIBLE_ROWS * vertical.defaultSectionSize()
         else:
             height += vertical.length() + max(self._minimum_rows - rows, 0) * vertical.defaultSectionSize()
-        if self.view.horizontalScrollBar().isVisible():
-            height += self.view.horizontalScrollBar().sizeHint().height()
+        # Room for the horizontal scroll bar, which appears when the columns are wider than
+        # the window (not yet known while the page is being built).
+        height += self.view.horizontalScrollBar().sizeHint().height()
         self.view.setFixedHeight(height)
 
     # -- row tools -----------------------------------------------------------------
