@@ -411,6 +411,7 @@ class ReportOutput(QObject):
     # -- lifetime -----------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """Before the window closes, let a running render end (a thread must not outlive it)."""
-        if watched is self.window and event.type() == QEvent.Type.Close:
+        # getattr: Qt may deliver events while the Python side of a closing window is gone.
+        if event.type() == QEvent.Type.Close and watched is getattr(self, "window", None):
             self.renderer.wait()
         return False
