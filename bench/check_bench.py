@@ -48,7 +48,7 @@ def bench_checks(report, rounds: int = 60) -> None:
     print(summary("full check run, text cache cold", cold))
 
 
-def bench_window(report, rounds: int = 40) -> None:
+def bench_window(report, rounds: int = 40, label: str = "") -> None:
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.domain.checks import Tab
@@ -70,7 +70,7 @@ def bench_window(report, rounds: int = 40) -> None:
             keystroke(n)
             app.processEvents()  # delivers the posted paint events: what changed is on screen
             samples.append(time.perf_counter() - started)
-        print(summary(name, samples))
+        print(summary(f"{name}{label}", samples))
 
     funds = window.tab_pages[Tab.FUNDS].model
     budget = funds.index(0, funds.column_of_key("budget"))
@@ -88,6 +88,9 @@ def main() -> None:
           f"{text_size(report) / 1000:.0f} KB of text, {len(validate(report))} findings")
     bench_checks(report)
     bench_window(big_report())
+    from desktop_app.demo import load_demo
+
+    bench_window(load_demo(), label=" (demo)")
 
 
 if __name__ == "__main__":

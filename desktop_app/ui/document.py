@@ -36,6 +36,14 @@ class ReportStore(Protocol):
     def save(self, report: Report) -> None: ...
 
 
+#: Parts of the report that hold only words: no figure of compute_totals depends on them.
+_TEXT_ONLY = {("overview",), ("closing",), ("team",)}
+
+
+def _only_text(edit: Edit) -> bool:
+    return isinstance(edit, SetValue) and isinstance(edit.value, str) and edit.path[:1] in _TEXT_ONLY
+
+
 class SaveState:
     """Saved-state values shown in the status bar and the title."""
 
@@ -141,13 +149,18 @@ class ReportDocument(QObject):
         self.edit_about_to_apply.emit(edit)
         inverse = edits.apply(self.report, edit)
         self.edit_applied.emit(edit)
-        self.recompute()
+        self.recompute(reuse_totals=_only_text(edit))
         self._schedule_save()
         return inverse
 
-    def recompute(self) -> None:
-        """Recompute totals and findings and tell the views."""
-        self.totals = compute_totals(self.report)
+    def recompute(self, reuse_totals: bool = False) -> None:
+        """Recompute totals and findings and tell the views.
+
+        Args:
+            reuse_totals: the edit changed only narrative text, which no total depends on.
+        """
+        if not reuse_totals:
+            self.totals = compute_totals(self.report)
         self.findings = validate(self.report, self.totals)
         for check in self.extra_checks:
             self.findings += check(self.report)

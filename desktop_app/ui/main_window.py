@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -67,15 +68,58 @@ QPushButton#findingsButton { padding: 3px 10px; }
 """
 
 
-def _glyph_check(report: Report) -> list[Finding]:
-    """Characters no installed font can print (an error: they would print as boxes)."""
-    from ..pdf import FontsUnavailableError, glyph_findings, resolve_fonts
-    from .printing import font_choice
+class GlyphCheck:
+    """Characters no installed font can print (errors: they would print as boxes).
 
-    try:
-        return glyph_findings(report, resolve_fonts(font_choice() or None))
-    except FontsUnavailableError:
-        return []  # said when printing, with what to install
+    Kept up to date field by field: a keystroke re-checks the one text it changed, not the
+    whole report; rows added, removed or moved, another report or other fonts rescan all.
+    """
+
+    def __init__(self, document: ReportDocument) -> None:
+        self.document = document
+        self._fonts: Any = None
+        self._missing: dict[tuple, tuple[str, ...]] = {}
+        document.edit_applied.connect(self._on_document_edit_applied)
+        document.report_replaced.connect(self.rescan)
+        self.rescan()
+
+    def rescan(self) -> None:
+        """Check every text of the report again (with the currently chosen fonts)."""
+        from ..pdf import FontsUnavailableError, resolve_fonts
+        from ..pdf.glyphs import missing_in_text, report_texts
+        from .printing import font_choice
+
+        try:
+            self._fonts = resolve_fonts(font_choice() or None)
+        except FontsUnavailableError:
+            self._fonts = None  # said when printing, with what to install
+        self._missing = {}
+        if self._fonts is not None:
+            for path, text in report_texts(self.document.report):
+                found = missing_in_text(self._fonts, text)
+                if found:
+                    self._missing[path] = found
+
+    def _on_document_edit_applied(self, edit: Any) -> None:
+        from ..domain.edits import SetValue
+        from ..domain.model import Unparsed
+        from ..pdf.glyphs import missing_in_text
+
+        value = getattr(edit, "value", None)
+        if not isinstance(edit, SetValue) or not isinstance(value, (str, Unparsed, Decimal, type(None))):
+            self.rescan()
+            return
+        self._missing.pop(edit.path, None)
+        text = value.text if isinstance(value, Unparsed) else value if isinstance(value, str) else ""
+        if text and self._fonts is not None:
+            found = missing_in_text(self._fonts, text)
+            if found:
+                self._missing[edit.path] = found
+
+    def __call__(self, _report: Report) -> list[Finding]:
+        from ..pdf.glyphs import glyph_finding
+
+        return [glyph_finding(path, ch) for path, chars in self._missing.items() for ch in chars]
 
 
 class HeaderStrip(QFrame):
@@ -231,7 +275,8 @@ class MainWindow(QMainWindow):
             from .printing import set_font_choice
 
             set_font_choice(settings.font_choice())
-        document.extra_checks.append(_glyph_check)
+        self.glyph_check = GlyphCheck(document)
+        document.extra_checks.append(self.glyph_check)
         document.recompute()
 
         document.recomputed.connect(self._on_document_recomputed)
@@ -474,6 +519,8 @@ class MainWindow(QMainWindow):
 
         if self.settings is not None and FontSettingsDialog(self.settings, parent=self).exec():
             set_font_choice(self.settings.font_choice())
+            self.glyph_check.rescan()
+            self.document.recompute()
 
     def _on_about_triggered(self) -> None:
         Messages.info(self, self.tr("关于"), self.tr(

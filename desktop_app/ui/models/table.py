@@ -116,6 +116,9 @@ class RowTableModel(QAbstractTableModel):
         self._cell_findings: dict[tuple[int, str | None], Finding] = {}
         self._pending: list[str] = []
         self._rows: list | None = None
+        self._dirty_rows: set[int] = set()
+        self._dirty_total = False
+        self._dirty_all = False
         # Columns whose text depends on derived figures: refreshed after every recompute.
         self._live_columns = [n for n, c in enumerate(columns) if c.kind is Kind.COMPUTED or c.key in live_keys]
         document.edit_about_to_apply.connect(self._on_document_edit_about_to_apply)
@@ -411,7 +414,11 @@ class RowTableModel(QAbstractTableModel):
         if isinstance(edit, SetValue) and len(edit.path) > depth and edit.path[:depth] == self.path:
             row = edit.path[depth]
             if isinstance(row, int) and 0 <= row < self.rowCount():
-                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+                self._dirty_rows.add(row)
+                self._dirty_total = True
+        elif not isinstance(edit, SetValue) or edit.path[:1] == ("rules",):
+            # Rows moved, several edits at once, or the rule set: derived columns may all change.
+            self._dirty_all = True
         if kind == "insert":
             self.endInsertRows()
         elif kind == "remove":
@@ -421,27 +428,39 @@ class RowTableModel(QAbstractTableModel):
         elif kind == "reset":
             self.endResetModel()
 
+    def _emit_cells(self, cells: set[tuple[int, int]]) -> None:
+        # One signal per cell: Qt repaints just that cell. A range signal repaints the
+        # whole visible table, which is what made typing lag in long tables.
+        for row, column in sorted(cells):
+            index = self.index(row, column)
+            self.dataChanged.emit(index, index)
+
     def _on_document_recomputed(self, totals: Totals, findings: list[Finding]) -> None:
-        # Tell the view only what may have changed: cells whose finding changed, the
-        # columns derived from totals, and the total row. Repainting every cell of a
-        # 600-row table on each keystroke is what would make typing lag.
+        """Tell the view only what changed: the edited row, its total, re-coloured cells."""
         before = self._cell_findings
         self._index_findings(findings)
         after = self._cell_findings
         rows = self.rowCount()
+        dirty_rows, dirty_total, dirty_all = self._dirty_rows, self._dirty_total, self._dirty_all
+        self._dirty_rows, self._dirty_total, self._dirty_all = set(), False, False
         if not rows:
             return
         last_column = len(self.columns) - 1
-        changed = {row for row, _key in before.keys() ^ after.keys()}
-        changed |= {row for key, finding in after.items() if key in before
-                    and (before[key] != finding or before[key].params != finding.params) for row in (key[0],)}
-        for row in sorted(r for r in changed if r < rows):
-            self.dataChanged.emit(self.index(row, 0), self.index(row, last_column))
-        if self._live_columns:
+        if dirty_all and self._live_columns:
             first, last = min(self._live_columns), max(self._live_columns)
             self.dataChanged.emit(self.index(0, first), self.index(rows - 1, last))
-        if self.has_total:
-            self.dataChanged.emit(self.index(rows - 1, 0), self.index(rows - 1, last_column))
+        cells: set[tuple[int, int]] = set()
+        for key in before.keys() ^ after.keys():
+            cells.add(key)  # type: ignore[arg-type]
+        for key, finding in after.items():
+            if key in before and (before[key] != finding or before[key].params != finding.params):
+                cells.add(key)  # type: ignore[arg-type]
+        columns = {spec.key: number for number, spec in enumerate(self.columns) if spec.kind is not Kind.COMPUTED}
+        marked = {(row, columns.get(key, 0)) for row, key in cells}  # type: ignore[misc]
+        marked |= {(row, column) for row in dirty_rows for column in range(last_column + 1)}
+        if self.has_total and (dirty_total or dirty_all):
+            marked |= {(rows - 1, column) for column in range(last_column + 1)}
+        self._emit_cells({(row, column) for row, column in marked if 0 <= row < rows})
 
 
 def decimal_or_none(value: Any) -> Decimal | None:
