@@ -4,15 +4,18 @@ reportlab's ``Paragraph`` cannot space characters, so a 3号 line of 156 mm hold
 characters, not the 28 of the official grid, and its CJK wrapping lets ，；：？！”》 start
 a line. :class:`GridParagraph` is a small flowable that does what a 公文 needs and no
 more: every glyph is followed by a fixed character space (negative for the 28-character
-grid), lines have a fixed pitch, justified lines spread the leftover space evenly
-between characters, and line breaks follow the 禁则 (no line starts with a closing mark
-or ends with an opening one; numbers and Latin words stay whole; —— and …… are never
-split). Characters are drawn in runs of the font that has their glyph
+grid), lines have a fixed pitch, justified lines spread the leftover space over the
+gaps where Chinese text may stretch (never inside a number or a Latin word, never
+between the halves of —— or ……), and line breaks follow the 禁则 (no line starts with a
+closing mark or ends with an opening one; numbers and Latin words stay whole; —— and
+…… are never split). Characters are drawn in runs of the font that has their glyph
 (:meth:`FontSet.runs`), so per-character fallback comes for free.
 
 Only what the story needs is supported: one size per paragraph, first-line, left and
 right indents, four alignments, forced line breaks, and splitting between lines across
-pages (never leaving a single first or last line alone).
+pages (never leaving a single first or last line alone). :class:`KeepLastLines` keeps
+the last lines of the body with the signature block, so the signature never stands on a
+page without text.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Sequence
 
-from reportlab.platypus.flowables import Flowable
+from reportlab.platypus.flowables import Flowable, KeepTogether
 
 from .fonts import FontSet
 
@@ -66,11 +69,11 @@ class GridStyle:
 @dataclass
 class _Line:
     x: float  # offset from the frame's left edge
-    char_space: float
-    runs: list[tuple[str, str]]  # (font name, text)
+    runs: list[tuple[str, float, str]]  # (font name, space after each glyph, text)
 
 
-def _ascii_word(ch: str) -> bool:
+def ascii_word(ch: str) -> bool:
+    """A character of a number or Latin word (printable ASCII but the space)."""
     return "!" <= ch <= "~"
 
 
@@ -138,13 +141,13 @@ class GridParagraph(Flowable):  # type: ignore[misc] - reportlab is untyped
         current_space = None
         for line in self._lines or ():
             text.setTextOrigin(line.x, baseline)
-            if line.char_space != current_space:
-                text.setCharSpace(line.char_space)
-                current_space = line.char_space
-            for font, chunk in line.runs:
+            for font, char_space, chunk in line.runs:
                 if font != current_font:
                     text.setFont(font, style.size, style.leading)
                     current_font = font
+                if char_space != current_space:
+                    text.setCharSpace(char_space)
+                    current_space = char_space
                 text.textOut(chunk)
             baseline -= style.leading
         canvas.drawText(text)
@@ -153,7 +156,22 @@ class GridParagraph(Flowable):  # type: ignore[misc] - reportlab is untyped
 
     def plain_lines(self) -> list[str]:
         """The text of each laid-out line (after :meth:`wrap`), for tests and debugging."""
-        return ["".join(chunk for _, chunk in line.runs) for line in self._lines or ()]
+        return ["".join(chunk for _, _, chunk in line.runs) for line in self._lines or ()]
+
+    def line_glyphs(self) -> list[list[tuple[str, float, float]]]:
+        """Each laid-out line (after :meth:`wrap`) as (character, left, right) of its
+        glyphs, in points from the frame's left edge; for tests and debugging."""
+        result = []
+        for line in self._lines or ():
+            x, glyphs = line.x, []
+            for font, space, chunk in line.runs:
+                loaded = self.fonts.font(font)
+                for ch in chunk:
+                    advance = loaded.width(ch, self.style.size)
+                    glyphs.append((ch, x, x + advance))
+                    x += advance + space
+            result.append(glyphs)
+        return result
 
     def _layout(self, width: float) -> list[_Line]:
         if self._lines is None or self._laid_width != width:
@@ -218,19 +236,27 @@ def _break_opportunities(chars: Sequence[str]) -> list[bool]:
         before, ch = chars[i - 1], chars[i]
         if (ch in CANNOT_START or before in CANNOT_END or ch == " "
                 or (ch in _PAIRED and before == ch)
-                or (_ascii_word(before) and _ascii_word(ch))):
+                or (ascii_word(before) and ascii_word(ch))):
             result[i] = False
     # Words too long for any sensible line (URLs, codes) may break anywhere.
     i = 0
     while i < count:
         j = i
-        while j < count and _ascii_word(chars[j]):
+        while j < count and ascii_word(chars[j]):
             j += 1
         if j - i > _LONG_WORD:
             for k in range(i + 1, j):
                 result[k] = chars[k] not in CANNOT_START and chars[k - 1] not in CANNOT_END
         i = max(j, i + 1)
     return result
+
+
+def _stretches(before: str, after: str) -> bool:
+    """Whether justification may widen the gap between ``before`` and ``after``: not
+    inside a number or Latin word (``243.16``, ``81.05%``), nor inside —— or ……."""
+    if ascii_word(before) and ascii_word(after):
+        return False
+    return not (before in _PAIRED and after == before)
 
 
 def _make_line(chars: list[str], fonts_of: list[str], advances: list[float], start: int, end: int,
@@ -240,21 +266,30 @@ def _make_line(chars: list[str], fonts_of: list[str], advances: list[float], sta
         stop -= 1  # trailing spaces neither count nor show
     glyphs = stop - start
     natural = sum(advances[start:stop]) - style.char_space if glyphs else 0.0
-    char_space = style.char_space
+    base = round(style.char_space, 4)
     x = indent
+    # The space after each glyph: the grid's, plus the justification's share in the
+    # gaps that may stretch; the last glyph keeps the grid's (nothing follows it).
+    spaces = [base] * glyphs
     if style.align == "justify" and justify and glyphs > 1:
-        char_space += (available - natural) / (glyphs - 1)
+        gaps = [i for i in range(glyphs - 1) if _stretches(chars[start + i], chars[start + i + 1])]
+        if not gaps:  # one long word (a URL) filling the line: spread it evenly
+            gaps = list(range(glyphs - 1))
+        stretched = round(style.char_space + (available - natural) / len(gaps), 4)
+        for i in gaps:
+            spaces[i] = stretched
     elif style.align == "center":
         x += (available - natural) / 2
     elif style.align == "right":
         x += available - natural
-    runs: list[tuple[str, str]] = []
-    for i in range(start, stop):
-        if runs and runs[-1][0] == fonts_of[i]:
-            runs[-1] = (fonts_of[i], runs[-1][1] + chars[i])
+    runs: list[tuple[str, float, str]] = []
+    for offset, i in enumerate(range(start, stop)):
+        font, space = fonts_of[i], spaces[offset]
+        if runs and runs[-1][0] == font and runs[-1][1] == space:
+            runs[-1] = (font, space, runs[-1][2] + chars[i])
         else:
-            runs.append((fonts_of[i], chars[i]))
-    return _Line(x, round(char_space, 4), runs)
+            runs.append((font, space, chars[i]))
+    return _Line(x, runs)
 
 
 def grid_width(text: str, base: str, style: GridStyle, fonts: FontSet) -> float:
@@ -266,3 +301,39 @@ def grid_width(text: str, base: str, style: GridStyle, fonts: FontSet) -> float:
         total += sum(fonts.font(font_name).width(ch, style.size) for ch in chunk)
     return total + style.char_space * (len(text) - 1)
 
+
+
+class KeepLastLines(KeepTogether):  # type: ignore[misc] - reportlab is untyped
+    """A grid paragraph whose last ``lines`` lines stay with the flowables after it.
+
+    Where the whole does not fit, the paragraph is split so that as much of it as fits
+    stays on this page and at least ``lines`` of its lines move on with the rest (GB/T
+    9704: the signature and date are not put on a page of their own). A paragraph too
+    short to split moves whole, as in reportlab's ``KeepTogether``.
+    """
+
+    def __init__(self, paragraph: GridParagraph, following: Sequence[Flowable], lines: int = 2) -> None:
+        super().__init__([paragraph, *following])
+        self._paragraph = paragraph
+        self._following = list(following)
+        self._lines = lines
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803 - reportlab's names
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        if self._H <= aH:
+            return list(self._content)
+        paragraph = self._paragraph
+        leading = paragraph.style.leading
+        total = len(paragraph._layout(aW))
+        head = min(int((aH - paragraph.getSpaceBefore() + 1e-6) // leading), total - self._lines)
+        tail_height = self._H - head * leading
+        if head >= 2 and tail_height <= self._frame_height():
+            parts = paragraph.split(aW, paragraph.getSpaceBefore() + head * leading)
+            if len(parts) == 2:
+                return [parts[0], KeepTogether([parts[1], *self._following])]
+        return list(super().split(aW, aH))
+
+    def _frame_height(self) -> float:
+        frame = getattr(self, "_frame", None)
+        return float(frame._height) if frame is not None else float("inf")

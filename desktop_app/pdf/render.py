@@ -4,13 +4,15 @@ Every page gets its number ("— N —", GB/T 9704), and optionally a draft mark
 "草稿（未通过校验）", light grey across the page, under the text) and a footer line
 (e.g. "第1版 校验码 3F9A-C21B", small, below the page number). Output is byte-stable
 (``invariant=True``): the same report, options and fonts give the same bytes, so a
-finalized revision reprints identically. The PDF's metadata carry only the report title
-and the unit name.
+finalized revision reprints identically. The PDF's metadata carry only the report title,
+the unit name, and as creation and modification date the report's date (noon, Beijing
+time) — reportlab's invariant 2000-01-01 when the report has no readable date.
 """
 
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
@@ -87,8 +89,35 @@ def render_pdf(report: Report, out: Path | str | BinaryIO, *, mark: str = "", fo
 
     doc.addPageTemplates([PageTemplate(id="body", frames=[frame], onPage=on_page,
                                        onPageEnd=on_page_end)])
-    doc.build(story)
+    doc.build(story, canvasmaker=_canvas_maker(report.header.report_date))
     return int(doc.page)
+
+
+def pdf_date(value: object) -> str | None:
+    """The PDF date string (``D:20210310120000+08'00'``) for a report dated ``value``:
+    noon in Beijing, so it shows as that day in any time zone; None if not a date."""
+    if not isinstance(value, date):
+        return None
+    return f"D:{value.year:04d}{value.month:02d}{value.day:02d}120000+08'00'"
+
+
+def _canvas_maker(report_date: object) -> Any:
+    """reportlab's Canvas, dated ``report_date`` instead of the invariant 2000-01-01.
+
+    The date comes from the data, never the clock: the same report gives the same bytes.
+    """
+    from reportlab.pdfgen.canvas import Canvas
+
+    stamp = pdf_date(report_date)
+    if stamp is None:
+        return Canvas
+
+    def make(*args: Any, **kwargs: Any) -> Any:
+        canvas = Canvas(*args, **kwargs)
+        canvas.setDateFormatter(lambda *_ymdhms: stamp)
+        return canvas
+
+    return make
 
 
 def _draw_runs(canvas: Any, fonts: FontSet, text: str, base: str, size: float,

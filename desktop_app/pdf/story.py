@@ -4,7 +4,10 @@ Nothing here touches a file or a canvas. Every figure printed is computed from
 :func:`desktop_app.domain.totals.compute_totals`; every heading number comes from the
 outline (never typed). Flow text becomes :class:`~.flowables.GridParagraph` (plain text on
 the 28-character grid, per-character font fallback); table cells become reportlab
-Paragraphs, their text escaped and given font fallback by :meth:`FontSet.markup`.
+Paragraphs, their text escaped and given font fallback by :meth:`FontSet.markup`, and
+broken into lines by the table that places them (the grid's break rules, and never a
+single character alone on a cell's last line). Amounts in prose are whole or carry two
+decimals, as in the tables.
 
 Document order: unit line, title, opening paragraph, the outline's sections, the
 attachment list and the signature, then 附件1 (项目支出绩效自评表, domain.md §1.2) and
@@ -56,7 +59,16 @@ from desktop_app.domain.money import (
 from desktop_app.domain.outline import OUTLINES, Section, heading_number
 from desktop_app.domain.totals import FundColumns, Totals, compute_totals
 
-from .flowables import CANNOT_START, GridParagraph, grid_width
+from .flowables import (
+    CANNOT_END,
+    CANNOT_START,
+    GridParagraph,
+    GridStyle,
+    KeepLastLines,
+    ascii_word,
+    grid_width,
+    layout_lines,
+)
 from .fonts import FontSet
 from .styles import (
     LEADING,
@@ -67,6 +79,7 @@ from .styles import (
     SIZE_3,
     TABLE_GRID_WIDTH,
     TABLE_PADDING,
+    StyleSpec,
     Styles,
 )
 
@@ -136,9 +149,17 @@ def year_text(value: Any) -> str:
     return str(value) if value else ""
 
 
+def prose_amount(yuan: Decimal, unit: Unit = Unit.WAN) -> str:
+    """An amount in ``unit`` for prose: ``300`` when whole, else two decimals as in the
+    tables (``243.16``, ``168.90``; never ``168.9`` beside a table's ``168.90``)."""
+    value = to_unit(yuan, unit)
+    whole = format_amount(yuan, unit, places=0)
+    return whole if value == Decimal(whole) else format_amount(yuan, unit)
+
+
 def wan(yuan: Decimal) -> str:
-    """An amount in 万元 for prose: ``300``, ``243.16`` (no trailing zeros)."""
-    return format_number(to_unit(yuan, Unit.WAN))
+    """An amount in 万元 for prose (:func:`prose_amount`)."""
+    return prose_amount(yuan, Unit.WAN)
 
 
 #: A table cell longer than this is cut into several rows (a row cannot break across pages).
@@ -192,6 +213,48 @@ def balanced_lines(text: str, width_of: Callable[[str], float], available: float
         count += 1
 
 
+def _lone_last_character(lines: Sequence[str]) -> bool:
+    """The last of several lines holds one character, with at most closing marks after it."""
+    if len(lines) < 2:
+        return False
+    core = "".join(ch for ch in lines[-1] if ch not in CANNOT_START and not ch.isspace())
+    return len(core) <= 1
+
+
+def _without_lone_last_character(lines: list[str], fits: Callable[[str], bool]) -> list[str]:
+    """``lines`` with the fewest characters (up to three) moved from the second last line
+    to the last so that it holds two, unless the break rules or the width allow no move."""
+    before, last = lines[-2], lines[-1]
+    for keep in range(len(before) - 1, max(len(before) - 4, 0), -1):
+        head, moved = before[:keep], before[keep:]
+        if (moved[0] in CANNOT_START or head[-1] in CANNOT_END or moved[0] == " "
+                or (ascii_word(head[-1]) and ascii_word(moved[0]))):
+            continue
+        if fits(moved + last):
+            return [*lines[:-2], head, moved + last]
+        break
+    return lines
+
+
+class CellParagraph(Paragraph):
+    """A table cell's Paragraph that remembers its plain text and style, so the table
+    that places it can break its lines for the column's width (:meth:`_StoryBuilder.fit_cell`).
+
+    (reportlab re-creates the class with Paragraph's own arguments when it splits one.)
+    """
+
+    cell_text: str = ""
+    cell_spec: StyleSpec | None = None
+    fitted_width: float | None = None  # the width its lines were broken for
+
+    @classmethod
+    def of(cls, markup: str, style: Any, text: str, spec: StyleSpec) -> CellParagraph:
+        """A cell of ``markup`` in ``style`` that was made from ``text`` and ``spec``."""
+        cell = cls(markup, style)
+        cell.cell_text, cell.cell_spec = text, spec
+        return cell
+
+
 # --- the builder ----------------------------------------------------------------------
 
 
@@ -233,6 +296,8 @@ class _StoryBuilder:
         self.unit = header.unit_name.strip()
         self.year = year_text(header.fiscal_year)
         self.title = report_title(report)
+        # Tables are measured, and some built twice: break each cell's text once per width.
+        self._cell_lines: dict[tuple[str, StyleSpec, float], list[str]] = {}
         self._content: dict[str, Callable[[int], list[Flowable]]] = {
             "generated.goal": self._goal,
             "generated.team": self._team,
@@ -256,7 +321,42 @@ class _StoryBuilder:
         if spec.grid:
             return GridParagraph(text, font, self.styles.grid(spec), self.fonts)
         markup = "<br/>".join(self.fonts.markup(line, font) for line in text.split("\n"))
-        return Paragraph(markup, self.styles.paragraph_style(spec))
+        return CellParagraph.of(markup, self.styles.paragraph_style(spec), text, spec)
+
+    def cell_lines(self, text: str, spec: StyleSpec, width: float) -> list[str]:
+        """``text`` broken into the lines it takes in a cell ``width`` wide (padding off).
+
+        Lines break by the same rules as flow text (no line starts with a closing mark,
+        numbers and Latin words stay whole). A last line that would hold a single
+        character ("服务对象/满意度指/标") takes the last character of the line above
+        with it ("服务对象/满意度/指标").
+        """
+        key = (text, spec, width)
+        cached = self._cell_lines.get(key)
+        if cached is None:
+            cached = self._cell_lines[key] = self._break_cell(text, spec, width)
+        return cached
+
+    def _break_cell(self, text: str, spec: StyleSpec, width: float) -> list[str]:
+        font = self.styles.font_name(spec)
+        style = GridStyle(size=spec.size, leading=spec.leading, align="left",
+                          first_indent=spec.first_line_indent, left_indent=spec.left_indent,
+                          right_indent=spec.right_indent)
+        # A hair short of the width: reportlab must never break one of these lines again.
+        width -= 0.02
+        available = width - spec.left_indent - spec.right_indent
+        result: list[str] = []
+        for part in text.split("\n"):
+            if grid_width(part, font, style, self.fonts) <= available:
+                result.append(part)
+                continue
+            lines = ["".join(chunk for _, _, chunk in line.runs)
+                     for line in layout_lines(part, font, style, self.fonts, width)]
+            if _lone_last_character(lines):
+                lines = _without_lone_last_character(
+                    lines, lambda line: grid_width(line, font, style, self.fonts) <= available)
+            result += lines
+        return result
 
     def text_width(self, text: str, style: str) -> float:
         """Width of ``text`` on one line in ``style``."""
@@ -271,9 +371,13 @@ class _StoryBuilder:
         story: list[Flowable] = [*self._front()]
         for position, section in enumerate(OUTLINES[self.report.outline], 1):
             story += self._section(section, 1, position)
-        story += self._attachment_list()
-        story.append(KeepTogether(self._signature([self.unit], date_text(self.report.header.report_date),
-                                                  gap=2 * LEADING)))
+        attachments = self._attachment_list()
+        signature = self._signature([self.unit], date_text(self.report.header.report_date), gap=2 * LEADING)
+        if story and isinstance(story[-1], GridParagraph):
+            # The signature never stands on a page without text: the last lines go with it.
+            story[-1] = KeepLastLines(story[-1], [*attachments, *signature])
+        else:
+            story += [*attachments, KeepTogether(signature)]
         story += self._form()
         story += self._sign_page()
         return story
@@ -400,10 +504,9 @@ class _StoryBuilder:
         return lines
 
     def _inputs(self, level: int) -> list[Flowable]:
-        return [self.p(self._inputs_sentence()),
-                self.p("项目资金安排及使用情况如下表：", "lead_in"),
-                self.p("单位：万元", "table_unit"),
-                self._funds_table(), Spacer(1, LEADING / 2)]
+        lead = [self.p("项目资金安排及使用情况如下表：", "lead_in"), self.p("单位：万元", "table_unit")]
+        return [self.p(self._inputs_sentence()), *self._announced(lead, self._funds_table()),
+                Spacer(1, LEADING / 2)]
 
     def _inputs_sentence(self) -> str:
         totals, funds = self.totals, self.totals.funds
@@ -451,9 +554,32 @@ class _StoryBuilder:
             format_amount(funds.allocated), format_amount(funds.spent),
             format_amount(funds.balance), format_percent(funds.allocation_rate),
             format_percent(funds.execution_rate))])
-        name_width = 40 * MM
-        widths = [name_width] + [(self.width - name_width) / 7] * 7
-        return self._grid(rows, widths, repeat_rows=1)
+        return self._grid(rows, self._name_and_figures_widths(rows), repeat_rows=1)
+
+    #: The name column of a table of figures is never narrower than this.
+    MIN_NAME_WIDTH = 40 * MM
+
+    def _name_and_figures_widths(self, rows: list[list[Any]]) -> list[float]:
+        """Column widths of a name column followed by columns of figures: each figure
+        column as wide as its widest line (heading or figure), the name the rest.
+
+        When the figures leave the name less than :attr:`MIN_NAME_WIDTH`, they shrink
+        in proportion (and their headings wrap).
+        """
+        figures = [0.0] * (len(rows[0]) - 1)
+        for row in rows:
+            for column, cell in enumerate(row[1:]):
+                if isinstance(cell, CellParagraph) and cell.cell_spec is not None:
+                    font = self.styles.font_name(cell.cell_spec)
+                    widest = max(self.fonts.string_width(line, font, cell.cell_spec.size)
+                                 for line in cell.cell_text.split("\n"))
+                    figures[column] = max(figures[column], widest)
+        # Padding on both sides and a little air, so a figure never touches a rule.
+        figures = [width + 2 * TABLE_PADDING + 4 for width in figures]
+        room = self.width - self.MIN_NAME_WIDTH
+        if sum(figures) > room:
+            figures = [width * room / sum(figures) for width in figures]
+        return [self.width - sum(figures), *figures]
 
     def _number_cells(self, *texts: str) -> list[Flowable]:
         return [self.p(text, "cell_number") for text in texts]
@@ -468,10 +594,33 @@ class _StoryBuilder:
         categories = {item.category.strip() for item in items}
         label = categories.pop() if len(categories) == 1 and "" not in categories else "产出项目"
         total = sum((item.amount for item in items if isinstance(item.amount, Decimal)), Decimal(0))
-        sentence = (f"{label}共{len(items)}个，合计{format_number(to_unit(total, unit))}"
+        sentence = (f"{label}共{len(items)}个，合计{prose_amount(total, unit)}"
                     f"{UNIT_LABELS[unit]}，明细如下：")
-        return [self.p(sentence, "lead_in"), self._outputs_table(items, unit, mixed, total),
+        return [*self._announced([self.p(sentence, "lead_in")],
+                                 self._outputs_table(items, unit, mixed, total)),
                 Spacer(1, LEADING / 2)]
+
+    #: A table this many rows long or shorter stays whole with the sentence announcing it;
+    #: a longer one keeps its heading row and the next :attr:`KEPT_ROWS` with it.
+    WHOLE_TABLE_ROWS = 8
+    KEPT_ROWS = 3
+
+    def _announced(self, lead: list[Flowable], table: Table) -> list[Flowable]:
+        """``lead`` (the sentence "…如下表：", the 单位 line) kept with the start of ``table``.
+
+        A conditional page break moves them to the next page only when the start of the
+        table does not fit below them; the table may then break across pages (its heading
+        row repeated), so no more than the announcing lines and a few rows ever move and
+        the foot of the page is not left blank.
+        """
+        width, frame = self.width, self.styles.page.frame_height
+        needed = sum(flowable.wrap(width, frame)[1] + flowable.getSpaceBefore() + flowable.getSpaceAfter()
+                     for flowable in lead)
+        table.wrap(width, frame)
+        heights = table._rowHeights
+        kept = len(heights) if len(heights) <= self.WHOLE_TABLE_ROWS else 1 + self.KEPT_ROWS
+        needed += sum(heights[:kept])
+        return [CondPageBreak(min(needed, 0.8 * frame)), *lead, table]
 
     def _outputs_table(self, items: Sequence[OutputItem], unit: Unit, mixed: bool,
                        total: Decimal) -> Table:
@@ -558,6 +707,7 @@ class _StoryBuilder:
               repeat_rows: int = 0, row_heights: Sequence[float | None] | None = None,
               lines: Sequence[tuple] | None = None) -> Table:
         """A ruled table of Paragraph cells; ``lines`` replaces the full grid."""
+        rows = self.fit_cells(rows, widths, spans)
         table = RowSplittingTable(rows, colWidths=list(widths), rowHeights=row_heights, repeatRows=repeat_rows,
                                   frame_height=self.styles.page.frame_height)
         if lines is None:
@@ -574,6 +724,31 @@ class _StoryBuilder:
         commands += [("SPAN", start, end) for start, end in spans]
         table.setStyle(TableStyle(commands))
         return table
+
+    def fit_cells(self, rows: list[list[Any]], widths: Sequence[float],
+                  spans: Sequence[tuple] = ()) -> list[list[Any]]:
+        """``rows`` with each text cell's lines broken for its column (or merged columns)."""
+        spanned: dict[tuple[int, int], float] = {}
+        for (c0, r0), (c1, _r1) in spans:
+            spanned[(c0, r0)] = sum(widths[c0:c1 + 1])
+        return [[self.fit_cell(cell, spanned.get((c, r), widths[c])) for c, cell in enumerate(row)]
+                for r, row in enumerate(rows)]
+
+    def fit_cell(self, cell: Any, width: float) -> Any:
+        """``cell`` set again with the lines of :meth:`cell_lines` when they differ from
+        its text; anything but a :class:`CellParagraph` as it is."""
+        if not isinstance(cell, CellParagraph) or cell.cell_spec is None:
+            return cell
+        inner = width - 2 * TABLE_PADDING
+        if cell.fitted_width == inner:
+            return cell
+        lines = self.cell_lines(cell.cell_text, cell.cell_spec, inner)
+        if "\n".join(lines) != cell.cell_text:
+            font = self.styles.font_name(cell.cell_spec)
+            markup = "<br/>".join(self.fonts.markup(line, font) for line in lines)
+            cell = CellParagraph.of(markup, cell.style, cell.cell_text, cell.cell_spec)
+        cell.fitted_width = inner
+        return cell
 
     def _form_header(self) -> Table:
         header = self.report.header
@@ -743,12 +918,18 @@ class _StoryBuilder:
         for member in members:
             rows.append([self.p(ROLE_NAMES[member.role], "sign_cell"),
                          self.p(member.name.strip(), "sign_cell"),
-                         self.p(member.position.strip(), "sign_cell_small"), ""])
+                         self.p(member.position.strip(), "sign_cell"), ""])
         for _ in range(max(0, 5 - len(members))):  # room to add members by hand
             rows.append(["", "", "", ""])
-        widths = [22 * MM, 30 * MM, 56 * MM, self.width - 108 * MM]
-        out.append(self._grid(rows, widths, repeat_rows=1,
-                              row_heights=[None] + [SIGN_ROW_HEIGHT] * (len(rows) - 1)))
+        widths = [20 * MM, 28 * MM, 68 * MM, self.width - 116 * MM]
+        rows = self.fit_cells(rows, widths)
+        # Room to sign in every row; a row whose 职务 wraps grows to hold it.
+        heights: list[float | None] = [None]
+        for row in rows[1:]:
+            needed = max((cell.wrap(width - 2 * TABLE_PADDING, 10 ** 6)[1] + 2 * TABLE_PADDING
+                          for cell, width in zip(row, widths) if isinstance(cell, Flowable)), default=0)
+            heights.append(max(SIGN_ROW_HEIGHT, needed))
+        out.append(self._grid(rows, widths, repeat_rows=1, row_heights=heights))
         seal = self._signature([self.unit, "（盖章）"], date_text(self.report.header.report_date),
                                gap=LEADING, room=2 * LEADING)
         out += [CondPageBreak(6 * LEADING), *seal]

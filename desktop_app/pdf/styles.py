@@ -136,7 +136,10 @@ STYLE_SPECS: dict[str, StyleSpec] = {
     "heading1": _grid(FontRole.HEADING1, first_line_indent=INDENT),
     "heading2": _grid(FontRole.HEADING2, first_line_indent=INDENT),
     "heading3": _grid(FontRole.BODY, first_line_indent=INDENT),
-    "lead_in": _grid(FontRole.BODY, first_line_indent=INDENT, keep_with_next=True),
+    # A sentence announcing a table ("…如下表："): the story keeps it, and the 单位 line,
+    # with the table's first rows by a conditional page break (not keepWithNext, which
+    # would move the whole table and leave the foot of the page blank).
+    "lead_in": _grid(FontRole.BODY, first_line_indent=INDENT),
     # 附件说明: a blank line below the body, two characters in, "附件：" hanging.
     "attachments": _grid(FontRole.BODY, align="left", left_indent=INDENT + 3 * PITCH,
                          first_line_indent=-3 * PITCH, space_before=LEADING),
@@ -145,17 +148,16 @@ STYLE_SPECS: dict[str, StyleSpec] = {
     "attachment_label": _grid(FontRole.HEADING1, align="left", space_after=LEADING),
     "form_title": _grid(FontRole.TITLE, size=18, leading=26, align="center", char_space=0.0),
     "form_subtitle": _grid(FontRole.BODY, size=12, leading=20, align="center", char_space=0.0),
-    "table_unit": _grid(FontRole.BODY, size=12, leading=20, align="right", char_space=0.0,
-                        keep_with_next=True),
+    "table_unit": _grid(FontRole.BODY, size=12, leading=20, align="right", char_space=0.0),
     "form_note": _cell(size=12, leading=20, align="left"),
     "form_note_right": _cell(size=12, leading=20, align="right"),
     "cell": _cell(align="left", right_indent=_HANG),
     "cell_center": _cell(align="center"),
     "cell_number": _cell(align="right"),
     "cell_head": _cell(FontRole.HEADING1, align="center"),
-    "sign_cell": _cell(size=14, leading=20, align="center"),
-    "sign_cell_small": _cell(size=12, leading=16, align="center"),
-    "sign_head": _cell(FontRole.HEADING1, size=14, leading=20, align="center"),
+    # One size for the whole signature table (a long 职务 wraps, it is not set smaller).
+    "sign_cell": _cell(size=14, leading=18, align="center"),
+    "sign_head": _cell(FontRole.HEADING1, size=14, leading=18, align="center"),
 }
 
 #: Table look: grid line width, cell padding, and the height of a row to sign in.

@@ -169,7 +169,7 @@ def test_figures_and_names_are_printed(rendered):
     assert "243.16" in text
     for name, _amount in OUTPUTS:
         assert name in text
-    assert "亿元级引进项目共13个，合计168.9亿元" in text
+    assert "亿元级引进项目共13个，合计168.90亿元" in text
     for needle in ("项目支出绩效自评表", "绩效自评工作组签字页", "附件1", "附件2",
                    "附件：1.项目支出绩效自评表", "一、项目基本概况", "（一）项目概况", "1.立项背景",
                    "四、经验总结", "（1）信息捕捉难", "2021年3月10日", "评价等级", "项目负责人："):
@@ -206,6 +206,74 @@ def test_page_count_and_metadata(rendered):
     assert f"Author:          {report.header.unit_name}\n" in info
     assert f"Title:           {title}\n" in info
     assert str(path.parent) not in path.read_bytes().decode("latin-1")
+
+
+def test_pdf_is_dated_by_the_report_date_not_the_clock():
+    dated, undated = io.BytesIO(), io.BytesIO()
+    render_pdf(fengdu_report(), dated)
+    report = fengdu_report()
+    report.header.report_date = None
+    render_pdf(report, undated)
+    # Noon in Beijing: the report's day in any time zone; reportlab's invariant date without one.
+    assert b"/CreationDate (D:20210310120000+08'00')" in dated.getvalue()
+    assert b"/ModDate (D:20210310120000+08'00')" in dated.getvalue()
+    assert b"/CreationDate (D:20000101000000" in undated.getvalue()
+
+
+def table_cells(story) -> list[tuple[object, list[str]]]:
+    """(table, the lines of each text cell as laid out in its column) of every table."""
+    from reportlab.platypus import KeepTogether, Paragraph, Table
+
+    from desktop_app.pdf.styles import TABLE_PADDING
+
+    def flat(items):
+        for item in items:
+            if isinstance(item, KeepTogether):
+                yield from flat(item._content)
+            else:
+                yield item
+
+    result = []
+    for table in flat(story):
+        if not isinstance(table, Table):
+            continue
+        table.wrap(PAGE.frame_width, 10 ** 6)
+        spans = getattr(table, "_spanRanges", {})
+        for r, row in enumerate(table._cellvalues):
+            for c, cell in enumerate(row):
+                if isinstance(cell, (list, tuple)) and len(cell) == 1:
+                    cell = cell[0]
+                span = spans.get((c, r), (c, r, c, r))
+                if not isinstance(cell, Paragraph) or span is None:
+                    continue
+                cell.wrap(sum(table._colWidths[span[0]:span[2] + 1]) - 2 * TABLE_PADDING, 10 ** 6)
+                lines = cell.blPara.lines
+                texts = ([" ".join(words) for _, words in lines] if cell.blPara.kind == 0 else
+                         ["".join(getattr(word, "text", "") for word in line.words) for line in lines])
+                result.append((table, cell, texts))
+    return result
+
+
+def test_no_table_cell_leaves_one_character_alone_on_a_line():
+    from desktop_app.pdf.flowables import CANNOT_START
+
+    fonts = resolve_fonts()
+    for report in (load_demo(), fengdu_report()):
+        for _table, _cell, lines in table_cells(build_story(report, fonts, build_styles(fonts))):
+            if len(lines) > 1:
+                last = [ch for ch in lines[-1] if ch not in CANNOT_START and not ch.isspace()]
+                assert len(last) > 1, lines
+
+
+def test_each_table_is_set_in_one_size():
+    """The signature table's 职务 is not set smaller than 角色 and 姓名."""
+    fonts = resolve_fonts()
+    cells = table_cells(build_story(load_demo(), fonts, build_styles(fonts)))
+    sign_table = next(table for table, cell, _ in cells if cell.getPlainText() == "职务")
+    sizes = {cell.style.fontSize for table, cell, _ in cells if table is sign_table}
+    assert len(sizes) == 1, sizes
+    # The long position wraps instead, on lines of the same size.
+    assert any(len(lines) > 1 for table, cell, lines in cells if table is sign_table)
 
 
 def test_output_is_byte_stable(tmp_path):

@@ -11,7 +11,7 @@ import pytest
 from desktop_app.demo import load_demo
 from desktop_app.domain.model import TeamMember, Unparsed
 from desktop_app.pdf import missing_glyphs, render_pdf
-from desktop_app.pdf.flowables import CANNOT_START, GridParagraph, GridStyle
+from desktop_app.pdf.flowables import CANNOT_START, GridParagraph, GridStyle, ascii_word
 from desktop_app.pdf.fonts import FontRole, available_fonts, resolve_fonts
 from desktop_app.pdf.styles import CHAR_SPACE, LEADING, PAGE, SIZE_3
 
@@ -171,6 +171,62 @@ def test_grid_lines_hold_28_characters_and_keep_the_break_rules(fonts):
         assert all(line[-1:] not in "（《“" for line in lines), lines
 
 
+def gaps(glyphs: list[tuple[str, float, float]]) -> list[tuple[str, str, float]]:
+    """(character, next character, space between them) along one laid-out line."""
+    return [(a, b, b_left - a_right) for (a, _, a_right), (b, b_left, _) in zip(glyphs, glyphs[1:])]
+
+
+def test_justified_lines_stretch_between_chinese_characters_only(fonts):
+    # Line 2 stops two characters short (the quoted word cannot start there): it is
+    # justified, but the space goes between Chinese characters, not inside the number.
+    text = "国" * 26 + "1234567890" + "国" * 21 + "“ABCDEFGHIJ”" + "国" * 20 + "〔2019〕22号，81.05%"
+    paragraph = GridParagraph(text, fonts.name(FontRole.BODY), GridStyle(SIZE_3, LEADING, CHAR_SPACE), fonts)
+    paragraph.wrap(PAGE.frame_width, 10 ** 6)
+    lines = paragraph.line_glyphs()
+    plain = paragraph.plain_lines()
+    assert len(lines) >= 3 and "1234567890" in plain[1]
+    for glyphs in lines[:-1]:  # every line but the last reaches the right margin
+        assert glyphs[-1][2] == pytest.approx(PAGE.frame_width, abs=0.05)
+    for glyphs in lines:
+        for a, b, space in gaps(glyphs):
+            if ascii_word(a) and ascii_word(b):
+                assert space == pytest.approx(CHAR_SPACE, abs=1e-3), (a, b)
+    assert max(space for _, _, space in gaps(lines[1])) > CHAR_SPACE + 1  # it was stretched
+
+
+def test_demo_paragraphs_fill_every_line_but_the_last(fonts):
+    """No justified line stops short of the margin (after a break rule moved a character),
+    and no number or Latin word in the demo is spaced out."""
+    from reportlab.platypus import KeepTogether
+
+    from desktop_app.pdf import build_story
+    from desktop_app.pdf.styles import build_styles
+
+    def flat(items):
+        for item in items:
+            if isinstance(item, KeepTogether):
+                yield from flat(item._content)
+            else:
+                yield item
+
+    story = build_story(load_demo(), fonts, build_styles(fonts))
+    checked = 0
+    for paragraph in flat(story):
+        if not isinstance(paragraph, GridParagraph) or paragraph.style.align != "justify":
+            continue
+        paragraph.wrap(PAGE.frame_width, 10 ** 6)
+        right = PAGE.frame_width - paragraph.style.right_indent
+        lines = paragraph.line_glyphs()
+        for glyphs in lines[:-1]:
+            assert glyphs[-1][2] == pytest.approx(right, abs=0.05), "".join(g[0] for g in glyphs)
+            checked += 1
+        for glyphs in lines:
+            for a, b, space in gaps(glyphs):
+                if ascii_word(a) and ascii_word(b):
+                    assert space == pytest.approx(paragraph.style.char_space, abs=1e-3), (a, b)
+    assert checked > 80
+
+
 def test_grid_paragraph_splits_between_lines_without_widows_or_orphans(fonts):
     paragraph = GridParagraph("国" * 28 * 5, fonts.name(FontRole.BODY),
                               GridStyle(SIZE_3, LEADING, CHAR_SPACE), fonts)
@@ -181,6 +237,29 @@ def test_grid_paragraph_splits_between_lines_without_widows_or_orphans(fonts):
     assert len(head.plain_lines()) == 3 and len(tail.plain_lines()) == 2
     head, tail = paragraph.split(width, 2 * LEADING)
     assert len(head.plain_lines()) == 2 and len(tail.plain_lines()) == 3
+
+
+def test_last_lines_of_the_text_stay_with_the_signature(fonts):
+    from reportlab.platypus import KeepTogether, Spacer
+
+    from desktop_app.pdf.flowables import KeepLastLines
+
+    paragraph = GridParagraph("国" * 28 * 8, fonts.name(FontRole.BODY),
+                              GridStyle(SIZE_3, LEADING, CHAR_SPACE), fonts)
+    signature = Spacer(1, 4 * LEADING)
+    width = PAGE.frame_width
+
+    def keep() -> KeepLastLines:
+        kept = KeepLastLines(paragraph, [signature])
+        kept.canv = None  # measured outside a document
+        return kept
+
+    assert keep().split(width, 12.5 * LEADING) == [paragraph, signature]
+    for room, kept in ((7.5, 6), (9.5, 6), (3.2, 3)):  # lines of room on the page, lines left there
+        head, rest = keep().split(width, room * LEADING)
+        assert len(head.plain_lines()) == kept, room
+        assert isinstance(rest, KeepTogether) and rest._content[-1] is signature
+        assert len(rest._content[0].plain_lines()) == 8 - kept
 
 
 def test_grid_paragraph_draws_plain_text_never_markup(fonts):

@@ -215,6 +215,32 @@ def test_no_line_ends_with_opening_punctuation(demo_texts):
     assert not bad
 
 
+def test_team_roles_line_up_with_full_width_spaces(demo_texts):
+    """组　长 and 成　员 take a full-width space, so their colons stand under 副组长's."""
+    lines = {key: "".join(r.text for r in runs) for key, runs in lines_of(demo_texts).items()}
+    colons = {}
+    for label in ("组　长：", "副组长：", "成　员："):
+        key = next(key for key, line in lines.items() if line.lstrip().startswith(label))
+        run = next(r for r in lines_of(demo_texts)[key] if "：" in r.text)
+        colons[label] = run.left + run.width * run.text.index("：") / len(run.text)
+        # The name and the position are set apart by a full-width space too.
+        assert "　" in lines[key][len(label):], lines[key]
+    assert max(colons.values()) - min(colons.values()) < 1, colons
+
+
+def test_no_page_ends_with_blank_lines_before_a_table(demo_texts):
+    """A table moves to the next page with at most the sentence announcing it and a few
+    rows (never a heading and a whole paragraph): no narrative page ends more than two
+    lines short of the block's foot — but the last, and the one before it, whose last
+    lines may have gone on with the signature."""
+    bottom = PAGE.height - PAGE.margin_bottom
+    pages = sorted(narrative_pages(demo_texts))
+    assert len(pages) > 4
+    for page in pages[:-2]:
+        lowest = max(t.bottom for t in demo_texts if t.page == page and not furniture(t))
+        assert bottom - lowest < 2 * LEADING, (page, (bottom - lowest) / LEADING)
+
+
 # --- the signature block --------------------------------------------------------------------------
 
 
@@ -231,6 +257,17 @@ def test_signature_date_is_four_characters_in_and_the_unit_centred_over_it(demo_
     date_centre = (date_runs[0].left + date_runs[-1].right) / 2
     unit_centre = (unit_runs[0].left + unit_runs[-1].right) / 2
     assert unit_centre == pytest.approx(date_centre, abs=TOLERANCE)
+
+
+def test_signature_page_carries_text_above_the_attachment_note(demo_texts):
+    """GB/T 9704: the signature and date never stand on a page without body text."""
+    narrative = narrative_pages(demo_texts)
+    lines = {key: "".join(r.text for r in runs).strip() for key, runs in lines_of(demo_texts).items()
+             if key[0] in narrative and not furniture(runs[0])}
+    note = next(key for key, line in lines.items() if line.startswith("附件："))
+    date_line = next(key for key, line in lines.items() if line == "2021年3月10日")
+    assert date_line[0] == note[0]
+    assert len([key for key in lines if key[0] == note[0] and key[1] < note[1]]) >= 2
 
 
 def test_attachment_pages_start_with_their_label_top_left(demo_texts):
