@@ -145,9 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     if not has_display():
         print(
             "没有可用的图形界面（未设置 DISPLAY）。可以先生成演示报告的 PDF：\n"
+            "  ./run cli render --demo -o demo.pdf      （在源码目录中）\n"
             "  python -m desktop_app render --demo -o demo.pdf\n"
-            "No display found. To render the demo report instead run:\n"
-            "  python -m desktop_app render --demo -o demo.pdf",
+            "No display found. To render the demo report instead run (in the source folder):\n"
+            "  ./run cli render --demo -o demo.pdf",
             file=sys.stderr,
         )
         return 2
