@@ -366,9 +366,17 @@ _TEXT_FIGURES = {
 
 def _check_text(report: Report, totals: Totals) -> Iterator[Finding]:
     for path, mention, figure, actual in text_findings(report, totals):
-        yield Finding(Severity.WARNING, f"text_{figure}_mismatch", path,
-                      {"stated": mention.text, "actual": _TEXT_FIGURES[figure](actual)},
-                      span=(mention.start, mention.end))
+        key = (path, mention, figure, actual)
+        finding = _TEXT_FINDINGS.get(key)
+        if finding is None:  # building the same findings on every keystroke is wasted work
+            finding = Finding(Severity.WARNING, f"text_{figure}_mismatch", path,
+                              {"stated": mention.text, "actual": _TEXT_FIGURES[figure](actual)},
+                              span=(mention.start, mention.end))
+            _TEXT_FINDINGS.put(key, finding)
+        yield finding  # type: ignore[misc]
+
+
+_TEXT_FINDINGS = scoring.RowCache()
 
 
 def _sections(sections: tuple[Section, ...]) -> Iterator[Section]:

@@ -110,6 +110,7 @@ class BoundField(QObject):
         self.parse, self.format = KINDS[kind]
         self._updating = False
         self._shown: tuple[str, str] = ("", "")
+        self._key: tuple | None = None
         self.refresh()
         if isinstance(widget, QLineEdit):
             widget.textChanged.connect(self._on_widget_text_changed)
@@ -158,6 +159,10 @@ class BoundField(QObject):
 
     def _on_document_recomputed(self, _totals: Any, findings: list[Finding]) -> None:
         mine = self.document.findings_by_path.get(self.path, [])
+        key = tuple((f.code, f.severity, f.span, tuple(f.params.items())) for f in mine)
+        if key == self._key:
+            return  # the same findings as before this keystroke: nothing to redo
+        self._key = key
         if isinstance(self.widget, TextEditor):
             self.widget.highlight([f.span for f in mine if f.span])
         severity = min(mine, key=lambda f: f.severity is not Severity.ERROR).severity.value if mine else ""
