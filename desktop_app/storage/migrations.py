@@ -27,6 +27,8 @@ Schema conventions (the mapping itself lives in :mod:`desktop_app.storage.reposi
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from typing import Any
 
 from sqlite_utils import Database, Migrations
 
@@ -256,9 +258,20 @@ def application_id_of(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA application_id").fetchone()[0])
 
 
+def _bookkeeping(action: Callable[[], Any]) -> Any:
+    # sqlite-utils reads its _sqlite_migrations table by column name: a damaged or edited
+    # table raises KeyError/TypeError from Python, not sqlite3 errors. Call it damage.
+    try:
+        return action()
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise sqlite3.DatabaseError(f"the migration records are damaged: {exc!r}") from exc
+
+
 def needs_migration(db: Database) -> bool:
     """Whether :func:`migrate` would change anything (read-only check)."""
-    return application_id(db) != APPLICATION_ID or schema_version(db) != SCHEMA_VERSION or bool(MIGRATIONS.pending(db))
+    if application_id(db) != APPLICATION_ID or schema_version(db) != SCHEMA_VERSION:
+        return True
+    return bool(_bookkeeping(lambda: MIGRATIONS.pending(db)))
 
 
 def migrate(db: Database) -> None:
@@ -270,5 +283,5 @@ def migrate(db: Database) -> None:
         return
     with db.atomic():
         db.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
-        MIGRATIONS.apply(db)
+        _bookkeeping(lambda: MIGRATIONS.apply(db))
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")

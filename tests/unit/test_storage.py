@@ -860,3 +860,18 @@ def test_the_rule_set_round_trips(ws: Workspace) -> None:
                                   deduct_over_achievement=True))
     ws.save(report)
     assert ws.load(report.report_id) == report
+
+
+def test_damaged_migration_records_are_damage_not_a_crash(tmp_path: Path) -> None:
+    """Found by bench/fuzz_files.py: sqlite-utils raised KeyError on a renamed column."""
+    path = tmp_path / "r.jxzp"
+    with Workspace.open(tmp_path / "w.jxdb") as workspace:
+        report = Report()
+        workspace.save(report)
+        workspace.export_file(report.report_id, path)
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE _sqlite_migrations RENAME COLUMN name TO renamed_name")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DamagedFileError):
+        Workspace.open(path, read_only=True, create=False)
