@@ -230,9 +230,6 @@ SEVERITIES: dict[Severity, str] = {
     Severity.WARNING: QT_TRANSLATE_NOOP("Findings", "提醒"),
 }
 
-Translate = "Callable[[str, str], str]"
-
-
 def _identity(context: str, text: str) -> str:
     return text
 

@@ -9,7 +9,6 @@ the report after each one.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -124,17 +123,3 @@ def apply(report: Report, edit: Edit) -> Edit:
             inverses.append(apply(report, part))
         return Batch(tuple(reversed(inverses)))
     raise EditError(f"unknown edit {edit!r}")
-
-
-def value_at(report: Report, path: Path) -> Any:
-    """A copy-safe read of the value at ``path`` (rows are deep-copied)."""
-    return copy.deepcopy(resolve(report, path))
-
-
-def touched_lists(edit: Edit) -> set[Path]:
-    """Paths of the lists whose shape an edit changes (rows added, removed or moved)."""
-    if isinstance(edit, Batch):
-        return set().union(*(touched_lists(e) for e in edit.edits)) if edit.edits else set()
-    if isinstance(edit, (InsertRow, RemoveRow, MoveRow)):
-        return {edit.path}
-    return set()

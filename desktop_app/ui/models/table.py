@@ -9,10 +9,8 @@ tooltip; what was typed but could not be read stays in the cell, as typed.
 
 from __future__ import annotations
 
-import copy
 import enum
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
@@ -375,10 +373,6 @@ class RowTableModel(QAbstractTableModel):
         if 0 <= row < len(self.rows) and 0 <= target < len(self.rows):
             self.document.move_row(self.path, row, target)
 
-    def duplicate_row(self, row: int) -> Any:
-        """A deep copy of a row (for paste and copy)."""
-        return copy.deepcopy(self.rows[row])
-
     # -- document signals ----------------------------------------------------------
     def _concerns_me(self, edit: Edit) -> bool:
         if isinstance(edit, Batch):
@@ -461,8 +455,3 @@ class RowTableModel(QAbstractTableModel):
         if self.has_total and (dirty_total or dirty_all):
             marked |= {(rows - 1, column) for column in range(last_column + 1)}
         self._emit_cells({(row, column) for row, column in marked if 0 <= row < rows})
-
-
-def decimal_or_none(value: Any) -> Decimal | None:
-    """The Decimal in a field, or None when empty or unreadable."""
-    return value if isinstance(value, Decimal) else None
