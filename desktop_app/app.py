@@ -136,12 +136,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m desktop_app", description="绩效自评报告编制助手")
     parser.add_argument("--data-dir", type=Path, help="use this folder for the workspace (portable use, tests)")
     parser.add_argument("--version", action="version", version=__version__)
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="check that the installed app works (offscreen, temporary data) and exit")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Open the window; returns the exit code."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.smoke_test:
+        from .smoke import run as smoke_test
+
+        return smoke_test()
     if not has_display():
         print(
             "没有可用的图形界面（未设置 DISPLAY）。可以先生成演示报告的 PDF：\n"
