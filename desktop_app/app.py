@@ -161,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     data_dir = (args.data_dir or default_data_dir()).resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = setup_logging(data_dir)
+    from .system.input_method import configure_input_method
+
+    configure_input_method()  # Linux: the fcitx/ibus choice must be in the environment before QApplication
 
     from PySide6.QtWidgets import QApplication
 
