@@ -56,7 +56,7 @@ def main() -> int:
     socket.socketpair = forbidden  # type: ignore[assignment]
     sys.addaudithook(audit)
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtGui import QPageLayout  # noqa: F401 - QtGui before QPrinter
     from PySide6.QtPrintSupport import QPrinter
     from PySide6.QtWidgets import QApplication
@@ -104,9 +104,12 @@ def main() -> int:
 
     document.set_value(("closing", "lessons"), NOTE)
     result["pending_before_crash"] = document.dirty
+    # A real event loop, as in the app: PySide6 6.9 re-raises an exception of a slot that
+    # ran inside a bare processEvents() in its caller instead of calling sys.excepthook.
+    loop = QEventLoop()
     QTimer.singleShot(0, boom)
-    app.processEvents()
-    app.processEvents()
+    QTimer.singleShot(50, loop.quit)
+    loop.exec()
     result["dialog"] = Messages.shown[-1] if Messages.shown else None
     window.close()
     window.workspace.close()
