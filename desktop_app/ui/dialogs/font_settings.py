@@ -28,6 +28,7 @@ from ...pdf.errors import FontsUnavailableError
 from ...pdf.fonts import FontRole, available_fonts, clear_font_cache, resolve_fonts
 from ...pdf.ttf import FontFileInfo, scan_font_file
 from ..settings import Settings
+from ..widgets.wheel_guard import guard_wheel
 
 #: The sample printed under each combo, in the chosen font.
 SAMPLE = "项目支出绩效自评报告 2021年3月10日"
@@ -71,6 +72,7 @@ class FontSettingsDialog(QDialog):
         chosen = settings.font_choice()
         for role in FontRole:
             combo = QComboBox(self)
+            guard_wheel(combo)
             combo.setObjectName(f"font_{role.value}")
             combo.addItem(self._automatic_text(automatic.get(role.value)), "")
             for info in self._fonts:

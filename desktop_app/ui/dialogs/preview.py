@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from .. import printing
 from ..errors import Messages
+from ..widgets.wheel_guard import guard_wheel
 
 try:
     from PySide6.QtPdfWidgets import QPdfView
@@ -85,6 +86,7 @@ class PreviewDialog(QDialog):
         self.previous_button.setText(self.tr("上一页"))
         self.previous_button.setShortcut(QKeySequence(Qt.Key.Key_PageUp))
         self.page_spin = QSpinBox(self)
+        guard_wheel(self.page_spin, allow=True)  # turning pages, not data
         self.page_spin.setRange(1, max(self.page_count, 1))
         self.page_spin.setPrefix(self.tr("第 "))
         self.page_spin.setSuffix(self.tr(" 页"))

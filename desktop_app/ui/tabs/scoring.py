@@ -15,6 +15,7 @@ from ..document import ReportDocument
 from ..models.table import Column, RowTableModel
 from ..widgets.fields import BoundField, LineEdit
 from ..widgets.table_editor import TableEditor
+from ..widgets.wheel_guard import guard_wheel
 from .base import ReportTab
 
 
@@ -73,6 +74,7 @@ class ScoringTab(ReportTab):
         self.section(self.tr("评分规则（随报告保存，修改后立即重新计分）"))
         form = self.form()
         self.split_combo = QComboBox()
+        guard_wheel(self.split_combo)
         for split, label in (
             (WeightSplit.NATIONAL, self.tr("全国默认：执行率10 / 产出50 / 效益30 / 满意度10")),
             (WeightSplit.TEN_NINETY, self.tr("执行率10 / 绩效指标90")),
@@ -99,6 +101,7 @@ class ScoringTab(ReportTab):
         custom.addStretch(1)
         form.addRow(self.tr("自定义分值"), self.custom_box)
         self.reverse_combo = QComboBox()
+        guard_wheel(self.reverse_combo)
         self.reverse_combo.addItem(self.tr("目标值 ÷ 实际值 × 分值"), ReverseFormula.RATIO)
         self.reverse_combo.addItem(self.tr("(1 − 超出目标的比例) × 分值，超出一倍得0分"), ReverseFormula.LINEAR)
         self.reverse_combo.activated.connect(

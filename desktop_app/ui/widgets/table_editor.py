@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from ...domain.edits import Batch, InsertRow, SetValue
 from ..models.table import Kind, RowTableModel
+from .wheel_guard import guard_wheel
 
 Index = QModelIndex | QPersistentModelIndex
 MAX_VISIBLE_ROWS = 24
@@ -51,6 +52,7 @@ class CellDelegate(QStyledItemDelegate):
         spec = self._model(index).column(index.column())
         if spec.kind is Kind.CHOICE:
             combo = QComboBox(parent)
+            guard_wheel(combo)
             for value, label in spec.choices:
                 combo.addItem(label, value)
             combo.activated.connect(lambda _=0, c=combo: self._commit_and_close(c))
