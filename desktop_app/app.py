@@ -138,6 +138,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument("--smoke-test", action="store_true",
                         help="check that the installed app works (offscreen, temporary data) and exit")
+    parser.add_argument("file", nargs="?", type=Path,
+                        help="a report file (.jxzp) to import and open: what a double-click on one runs")
     return parser.parse_args(argv)
 
 
@@ -171,12 +173,15 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("绩效自评报告编制助手")
     app.setOrganizationName(APP_NAME)
     install_qt_translations(app)
+    install_ui_font(app)
     window = start_window(data_dir)
     if window is None:
         return 1
     document, workspace = window.document, window.workspace
     install_excepthook(document, window, log_path)
     window.show()
+    if args.file is not None:
+        window.import_path(args.file)
     code = app.exec()
     document.flush()
     workspace.close()
@@ -193,6 +198,33 @@ def install_qt_translations(app: Any) -> bool:
         log.warning("Qt's Chinese translations were not found")
         return False
     return app.installTranslator(translator)
+
+
+def install_ui_font(app: Any, platform: str = sys.platform) -> list[str]:
+    """Name the window's font explicitly where the system's own choice is not safe.
+
+    The choice is :func:`desktop_app.system.ui_font.ui_font_families` (Windows: 微软雅黑 UI,
+    宋体, else the bundled LXGW WenKai, which is registered with Qt only when needed);
+    returns the families set, [] when the system's font is kept (Linux).
+    """
+    from PySide6.QtGui import QFontDatabase
+
+    from .resources import resource_path
+    from .system.ui_font import chooses_ui_font, ui_font_families
+
+    if not chooses_ui_font(platform):
+        return []  # the system's font: nothing to ask the font database
+    families = ui_font_families(QFontDatabase.families(), platform)
+    if not families:
+        for font_file in sorted(resource_path("fonts").glob("*.tt[fc]")):
+            QFontDatabase.addApplicationFont(str(font_file))
+        families = ui_font_families(QFontDatabase.families(), platform)
+    if families:
+        font = app.font()
+        font.setFamilies(families)
+        app.setFont(font)
+    log.info("UI font: %s", ", ".join(families) or "the system's")
+    return families
 
 
 def start_window(data_dir: Path) -> Any:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-import platform
+import socket
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -126,7 +126,9 @@ class WorkspaceLock:
             if recovered:
                 log.warning("recovered a stale workspace lock (previous pid %s did not close cleanly)",
                             recovered.get("pid"))
-            me = {"pid": os.getpid(), "host": platform.node(),
+            # socket.gethostname() is what platform.node() returns, without the WMI query
+            # platform makes first on Windows (slow there, and missing under Wine).
+            me = {"pid": os.getpid(), "host": socket.gethostname(),
                   "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}
             try:
                 os.lseek(fd, 0, os.SEEK_SET)

@@ -448,17 +448,25 @@ class MainWindow(QMainWindow):
     def import_report_file(self) -> None:
         """导入报告文件: copy a .jxzp into the workspace and open it."""
         path = self.ask_open_path(self, self.tr("导入报告文件"), self.tr("报告文件 (*.jxzp);;所有文件 (*)"))
-        if not path:
-            return
+        if path:
+            self.import_path(path)
+
+    def import_path(self, path: str | Path) -> bool:
+        """Copy the reports of the file at ``path`` into the workspace and open the first.
+
+        Also what a double-click on a ``.jxzp`` runs (``jxzp FILE``, see app.main). Returns
+        False when the file was refused (the user was told why).
+        """
         self.document.flush()
         try:
             imported = self.workspace.import_file(Path(path))
         except Exception as exc:  # noqa: BLE001 - shown to the user
             Messages.error(self, self.tr("导入报告文件"), storage_message(exc))
-            return
+            return False
         report_id = imported[0] if isinstance(imported, list) else imported
         self.open_report(report_id)
         self.statusBar().showMessage(self.tr("已导入：{path}").format(path=path), 8000)
+        return True
 
     def export_report_file(self) -> None:
         """导出报告文件: write the current report as a single .jxzp file."""
