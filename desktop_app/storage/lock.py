@@ -22,11 +22,11 @@ from __future__ import annotations
 import json
 import logging
 import os
-import socket
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..system.host import host_name
 from .errors import WorkspaceLockedError, WriteFailedError
 
 log = logging.getLogger(__name__)
@@ -126,9 +126,7 @@ class WorkspaceLock:
             if recovered:
                 log.warning("recovered a stale workspace lock (previous pid %s did not close cleanly)",
                             recovered.get("pid"))
-            # socket.gethostname() is what platform.node() returns, without the WMI query
-            # platform makes first on Windows (slow there, and missing under Wine).
-            me = {"pid": os.getpid(), "host": socket.gethostname(),
+            me = {"pid": os.getpid(), "host": host_name(),
                   "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}
             try:
                 os.lseek(fd, 0, os.SEEK_SET)
