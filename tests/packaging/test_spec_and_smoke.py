@@ -147,3 +147,40 @@ def test_pdf_fonts_reads_back_embedding(tmp_path, demo):
     with pytest.raises(ValueError):
         pdf_fonts(b"PK\x03\x04 not a pdf")
 
+
+def test_spec_never_collects_the_wine_harness_nor_unused_online_and_image_parts(monkeypatch):
+    excludes = exec_spec("win32", monkeypatch)["a"].kwargs["excludes"]
+    # the Windows build Python runs with packaging/windows/harness on its path (pyenv.sh)
+    assert "sitecustomize" in excludes
+    # OpenSSL (nothing goes online) and Pillow codecs reportlab never asks for
+    assert {"ssl", "_ssl", "_hashlib", "PIL._avif", "PIL._webp", "PIL._imagingcms", "tzdata"} <= set(excludes)
+
+
+def test_windows_licences_cover_python_qt_and_every_shipped_wheel(tmp_path):
+    sys.path.insert(0, str(ROOT / "packaging" / "windows"))
+    try:
+        from collect_licenses import collect
+    finally:
+        sys.path.pop(0)
+    site = tmp_path / "site"
+    for name, licence in [("pyside6_essentials-6.11.3", "LicenseRef-Qt-Commercial.txt"),
+                          ("shiboken6-6.11.3", "LicenseRef-Qt-Commercial.txt"),
+                          ("pyinstaller-6.22.3", "COPYING.txt"), ("reportlab-5.1.0", "LICENSE"),
+                          ("pefile-2023.2.7", "LICENSE")]:
+        info = site / f"{name}.dist-info"
+        (info / "licenses").mkdir(parents=True)
+        (info / "licenses" / licence).write_text("licence text", encoding="utf-8")
+        (info / "METADATA").write_text(f"Name: {name}\nLicense: X\n\nlong description", encoding="utf-8")
+    home = tmp_path / "cp313"
+    home.mkdir()
+    (home / "LICENSE.txt").write_text("PSF", encoding="utf-8")
+    dest = tmp_path / "licenses"
+    covered = collect(site, home, dest)
+    assert {"python", "pyside6-essentials", "shiboken6", "pyinstaller", "reportlab"} <= set(covered)
+    assert "pefile" not in covered  # a build tool, not shipped
+    assert (dest / "Python-LICENSE.txt").is_file() and (dest / "LGPL-3.0.txt").is_file()
+    assert "LGPL-3.0-only" in (dest / "Qt-NOTICE.txt").read_text(encoding="utf-8")
+    assert (dest / "reportlab" / "licenses_LICENSE").is_file()
+    (site / "reportlab-5.1.0.dist-info" / "licenses" / "LICENSE").unlink()
+    with pytest.raises(SystemExit, match="reportlab"):
+        collect(site, home, tmp_path / "again")
