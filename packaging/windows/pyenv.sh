@@ -20,7 +20,9 @@
 #
 # Exports: WINPY (python.exe), WINEPREFIX, WINEDEBUG, WINEDLLOVERRIDES, WIN_SITE_TEST,
 # WIN_SITE_BUILD, WIN_HARNESS (the folder holding sitecustomize.py), and the functions
-#   winpy ARGS…        the Windows Python with $WIN_SITE_TEST (harness included)
+#   winpy ARGS…        the Windows Python with $WIN_SITE_TEST (harness included; also for
+#                      child processes that set their own PYTHONPATH, through JXZP_WIN_SITE
+#                      and a one-line .pth in cp313's site-packages)
 #   winpy_build ARGS…  the Windows Python with $WIN_SITE_BUILD first and the harness folder after
 #                      it (the build tools run under Wine too; the harness is not in the site)
 # Both run in LC_ALL=zh_CN.UTF-8 (ANSI code page 936, as on a Chinese Windows), stdin from
@@ -128,6 +130,11 @@ _jxzp_win_prepare() (
   cmp -s "$dll" "$sys32/icuuc.dll" || cp "$dll" "$sys32/icuuc.dll"
   cmp -s "$here/harness/sitecustomize.py" "$WIN_HARNESS/sitecustomize.py" \
     || cp "$here/harness/sitecustomize.py" "$WIN_HARNESS/sitecustomize.py"
+  # Tests start the app in child processes with their own PYTHONPATH (the repository):
+  # this .pth adds the site named by JXZP_WIN_SITE, which only winpy sets (inert otherwise).
+  pth="$cp313/Lib/site-packages/jxzp-wine-harness.pth"
+  line="import os, site; p = os.environ.get('JXZP_WIN_SITE'); p and site.addsitedir(p)"
+  [ "$(cat "$pth" 2>/dev/null)" = "$line" ] || echo "$line" > "$pth"
 
   # -- does python.exe run? ------------------------------------------------------------------
   if [ -f "$cp313/.jxzp-ok.pending" ] || [ ! -f "$cp313/.jxzp-ok" ]; then
@@ -182,7 +189,7 @@ _jxzp_winpy_run() {  # PYTHONPATH(windows form) ARGS…
 }
 
 winpy() {
-  _jxzp_winpy_run "$(_jxzp_winpath "$WIN_SITE_TEST")" "$@"
+  JXZP_WIN_SITE="$(_jxzp_winpath "$WIN_SITE_TEST")" _jxzp_winpy_run "$(_jxzp_winpath "$WIN_SITE_TEST")" "$@"
 }
 
 winpy_build() {

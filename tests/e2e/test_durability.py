@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.platforms import windows_lacks
+
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
@@ -26,7 +28,8 @@ def load_bench(name: str):
     return module
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+@windows_lacks("SIGKILL at a random moment (the Windows kill, TerminateProcess, is in "
+                "test_storage_files.py::test_a_killed_export_leaves_only_a_temporary_file)")
 def test_killed_at_random_moments_nothing_is_lost(tmp_path: Path) -> None:
     torture = load_bench("torture")
     tally = torture.torture(tmp_path, rounds=5, seed=20240315, kinds=("edit", "export", "migrate", "edit", "edit"))
