@@ -193,6 +193,9 @@ def pdf_to_pngs_with_poppler(pdf: Path, directory: Path, dpi: int = 80) -> list[
 
 def main(argv: list[str]) -> int:
     """Run one subcommand; returns the exit code."""
+    from .system.console import configure_standard_streams
+
+    configure_standard_streams()  # a pipe or file on code page 936 must not end the run
     args = build_parser().parse_args(argv)
     handler: Any = {"render": cmd_render, "check": cmd_check, "snapshot": cmd_snapshot,
                     "verify": cmd_verify}[args.command]

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from . import migrations
 from .errors import DamagedFileError, NewerVersionError, NotOurFileError, StorageError, WriteFailedError
-from .files import connect_read_only, fsync_dir, fsync_file, harden, remove_quietly
+from .files import connect_read_only, fsync_dir, fsync_file, harden, remove_quietly, replace_file
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +164,7 @@ def take_backup(source: sqlite3.Connection, folder: Path, stem: str, *, reason: 
     try:
         folder.mkdir(parents=True, exist_ok=True)
         _copy(source, temp)
-        os.replace(temp, final)
+        replace_file(temp, final)
     except BaseException as exc:
         remove_quietly(temp, temp.with_name(temp.name + "-journal"))
         if isinstance(exc, StorageError):
@@ -244,7 +244,7 @@ def restore_file(backup: Path, target: Path, *, keep_aside: str | None = None) -
                 _link_or_copy(wal, aside.with_name(aside.name + "-wal"))
         # A -wal left beside the file would be replayed into the copy: it belongs to the old file.
         remove_quietly(wal, shm)
-        os.replace(temp, target)
+        replace_file(temp, target)
     except BaseException as exc:
         remove_quietly(temp, temp.with_name(temp.name + "-journal"))
         if isinstance(exc, StorageError):

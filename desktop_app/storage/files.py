@@ -7,7 +7,8 @@
   ``-shm`` or ``-journal`` files beside it (read-only folders, USB sticks, network
   shares);
 * :func:`harden` sets the PRAGMAs every connection gets (pages sanity-checked on read);
-* :func:`fsync_file` / :func:`fsync_dir` make a rename durable.
+* :func:`fsync_file` / :func:`fsync_dir` make a rename durable;
+* :func:`replace_file` renames onto a final name, also where Windows holds files.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import sqlite3
 import stat
 import tempfile
 from pathlib import Path
-from urllib.parse import quote
 
+from ..system import files as system_files
+from ..system.paths import sqlite_uri
 from .errors import DamagedFileError, MissingFileError, NotOurFileError, StorageError, write_reason
 
 #: Seconds a connection waits for another one's lock before failing.
@@ -89,18 +91,11 @@ def read_error(exc: BaseException, path: Path) -> StorageError:
 
 
 def uri(path: Path, params: str) -> str:
-    """An SQLite ``file:`` URI for ``path`` with an empty authority.
+    """The SQLite ``file:`` URI of ``path`` (made absolute) with query ``params``.
 
-    SQLite refuses URIs with a host part, so a Windows UNC path ``//server/share/f``
-    becomes ``file:////server/share/f``; a drive path becomes ``file:///C:/f``.
-    ``?``, ``#`` and ``%`` in names are percent-encoded.
+    Drive letters, UNC shares and odd characters: :func:`desktop_app.system.paths.sqlite_uri`.
     """
-    text = path.resolve().as_posix()
-    if text.startswith("//"):
-        text = "//" + text
-    elif not text.startswith("/"):
-        text = "/" + text
-    return f"file://{quote(text, safe='/:')}?{params}"
+    return sqlite_uri(path.resolve(), params)
 
 
 def harden(conn: sqlite3.Connection) -> None:
@@ -201,7 +196,7 @@ def fsync_file(path: Path) -> None:
 
 def fsync_dir(path: Path) -> None:
     """Make a rename in ``path`` durable (POSIX only; best effort)."""
-    if os.name == "nt":
+    if not system_files.can_fsync_folder():
         return
     try:
         fd = os.open(path, os.O_RDONLY)
@@ -215,10 +210,19 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def replace_file(src: Path, dst: Path) -> None:
+    """Rename ``src`` onto ``dst`` (replacing it); waits briefly for a file Windows holds.
+
+    Raises:
+        OSError: as :func:`os.replace`; a sharing violation only after the retries.
+    """
+    system_files.replace_file(src, dst)
+
+
 def remove_quietly(*paths: Path) -> None:
-    """Delete files this program created, ignoring the ones already gone."""
+    """Delete files this program created (closed), ignoring the ones already gone.
+
+    On Windows a file another program (a virus scanner) holds for a moment is retried.
+    """
     for path in paths:
-        try:
-            path.unlink(missing_ok=True)
-        except OSError:
-            pass
+        system_files.remove_file(path)

@@ -26,8 +26,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..system.files import delete_after_close
 from ..system.host import host_name
 from .errors import WorkspaceLockedError, WriteFailedError
+from .files import remove_quietly
 
 log = logging.getLogger(__name__)
 
@@ -145,11 +147,21 @@ class WorkspaceLock:
         """Whether this object still holds the lock."""
         return self._fd is not None
 
-    def release(self) -> None:
-        """Empty the holder data and give the lock up (idempotent)."""
+    def release(self, *, discard: bool = False) -> None:
+        """Empty the holder data and give the lock up (idempotent).
+
+        Args:
+            discard: also delete the lock file (a refused file gets nothing left beside it).
+                POSIX deletes it while still holding the lock, so the name deleted is surely
+                ours; Windows cannot delete an open file, so there it goes after the close
+                (a second instance that opened it meanwhile keeps it: the delete then fails).
+        """
         fd, self._fd = self._fd, None
         if fd is None:
             return
+        after_close = delete_after_close()
+        if discard and not after_close:
+            remove_quietly(self.path)
         try:
             os.ftruncate(fd, 0)  # a clean close: the next holder finds nothing stale
         except OSError:
@@ -160,3 +172,5 @@ class WorkspaceLock:
             pass
         finally:
             os.close(fd)
+        if discard and after_close:
+            remove_quietly(self.path)

@@ -90,6 +90,7 @@ from .files import (
     read_error,
     read_header,
     remove_quietly,
+    replace_file,
 )
 from .lock import WorkspaceLock, lock_path
 
@@ -687,9 +688,8 @@ class Workspace(RevisionStore):
             workspace = cls._open(path, create=create, read_only=False, journal_mode="wal",
                                   before_migration=before_migration)
         except BaseException as exc:
-            if not lock_existed:
-                remove_quietly(lock.path)  # a refused file gets nothing left beside it
-            lock.release()
+            # A refused file gets nothing left beside it.
+            lock.release(discard=not lock_existed)
             if type(exc) is StorageError and _disk_nearly_full(path.parent):
                 # WAL needs room for its -shm and -wal even to read: say what to do about it.
                 raise WriteFailedError(f"{path}: the disk is full", path=path, reason="disk_full") from exc
@@ -1132,12 +1132,10 @@ class Workspace(RevisionStore):
             finally:
                 out.close()
             fsync_file(temp)
-            os.replace(temp, dest)
+            replace_file(temp, dest)
         except BaseException as exc:  # also KeyboardInterrupt: never leave the temp file
             if created:
-                for leftover in (temp, temp.with_name(temp.name + "-journal")):
-                    with contextlib.suppress(OSError):
-                        leftover.unlink(missing_ok=True)
+                remove_quietly(temp, temp.with_name(temp.name + "-journal"))
             if isinstance(exc, (OSError, sqlite3.Error, StorageError)):
                 raise WriteFailedError(f"cannot export report {report_id} to {dest}: {exc}", path=dest) from exc
             raise

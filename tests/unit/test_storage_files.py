@@ -40,7 +40,9 @@ from desktop_app.storage import (
 )
 from desktop_app.storage.errors import write_reason
 from desktop_app.storage.lock import lock_path
+from desktop_app.system.paths import sqlite_uri
 from tests.filesystems import fill, remount_read_only, tmpfs, tree_state
+from tests.platforms import WINDOWS, under_wine, windows_lacks
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -116,7 +118,9 @@ def test_import_never_writes_beside_the_source_even_when_it_could(tmp_path: Path
 
 
 def test_usb_stick_pulled_while_importing(tmp_path: Path, ws: Workspace, monkeypatch) -> None:
-    """The medium fails mid-read: a storage error with a message, the workspace untouched."""
+    """The medium fails mid-read: a storage error with a message, the workspace untouched,
+    and the file not held open (Windows cannot delete, and Explorer cannot eject, a file
+    some program still holds)."""
     source = export(ws, tmp_path / "report.jxzp")
     with Workspace.open(tmp_path / "mine" / "workspace.jxdb") as mine:
         mine.save(load_demo())
@@ -125,7 +129,8 @@ def test_usb_stick_pulled_while_importing(tmp_path: Path, ws: Workspace, monkeyp
 
         def failing_load(self: Workspace, report_id: str) -> Report:
             if self.path == source:
-                source.unlink()  # pulled
+                if not WINDOWS:
+                    source.unlink()  # pulled (POSIX deletes an open file at once)
                 raise StorageError(f"cannot read {source}: disk I/O error", path=source)
             return real_load(self, report_id)
 
@@ -135,6 +140,7 @@ def test_usb_stick_pulled_while_importing(tmp_path: Path, ws: Workspace, monkeyp
         assert info.value.code == "storage_error"
         monkeypatch.undo()
         assert workspace_state(mine) == before
+        source.unlink(missing_ok=True)  # gone; on Windows this fails while the import holds it
         with pytest.raises(StorageError) as gone:
             mine.import_file(source)
         assert gone.value.code == "missing_file"
@@ -163,12 +169,67 @@ def test_network_share_without_locking_is_read_immutable(tmp_path: Path, ws: Wor
     assert tree_state(share) == before
 
 
-def test_network_paths_become_valid_sqlite_uris() -> None:
-    """UNC paths need an empty authority; '#', '?', '%' and spaces are encoded."""
-    assert files.uri(Path("/srv/共享 #1/a?b%.jxzp"), "mode=ro") == (
-        "file:///srv/%E5%85%B1%E4%BA%AB%20%231/a%3Fb%25.jxzp?mode=ro")
+def test_the_uri_of_a_real_path_opens_it(tmp_path: Path, ws: Workspace) -> None:
+    """files.uri on this system's own spelling (drive letters on Windows): SQLite opens it."""
+    folder = tmp_path / "共享 #1"
+    folder.mkdir()
+    source = export(ws, folder / "报告 100%.jxzp")
+    conn = sqlite3.connect(files.uri(source, "mode=ro"), uri=True)
+    try:
+        assert conn.execute("SELECT count(*) FROM reports").fetchone() == (1,)
+    finally:
+        conn.close()
 
 
+def _unc_share(tmp_path: Path) -> Path:
+    r"""A folder reachable by a UNC name ``\\server\share``, or skip.
+
+    Under Wine ``\\jxzp-server\共享`` is a folder in the prefix's ``dosdevices/unc``; on a
+    real Windows the administrative share ``\\localhost\C$`` of the temporary folder.
+    """
+    if not WINDOWS:
+        pytest.skip("UNC paths exist only on Windows (the URI of one is tested on every system "
+                    "in tests/unit/test_system.py)")
+    if under_wine():
+        prefix = os.environ.get("WINEPREFIX") or str(Path.home() / ".wine")
+        share = Path("Z:" + prefix.replace("/", "\\")) / "dosdevices" / "unc" / "jxzp-server" / "共享"
+        share.mkdir(parents=True, exist_ok=True)
+        unc = Path("\\\\jxzp-server\\共享")
+    else:
+        resolved = tmp_path.resolve()
+        unc = Path(f"\\\\localhost\\{resolved.drive[0]}$" + str(resolved)[2:])
+    folder = unc / tmp_path.name
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        pytest.skip(f"no UNC share reachable here ({exc})")
+    return folder
+
+
+def test_a_workspace_and_a_report_file_on_a_unc_share(tmp_path: Path, ws: Workspace) -> None:
+    r"""\\server\共享\报告.jxzp: export to, import from, and a locked workspace on a share."""
+    share = _unc_share(tmp_path)
+    report = big_report()
+    dest = share / "报告.jxzp"
+    export(ws, dest)
+    unc_uri = sqlite_uri(dest, "mode=ro")  # not resolved: Wine resolves a share to its folder
+    assert unc_uri.startswith("file:////jxzp-server/" if under_wine() else "file:////")
+    conn = sqlite3.connect(unc_uri, uri=True)
+    try:
+        assert conn.execute("SELECT count(*) FROM reports").fetchone() == (1,)
+    finally:
+        conn.close()
+    with open_any(dest) as copy:
+        assert copy.load(copy.only_report_id()) == report
+    with Workspace.open(share / "工作区.jxdb") as remote:
+        assert len(remote.import_file(dest)) == 1
+        with pytest.raises(WorkspaceLockedError):
+            Workspace.open(share / "工作区.jxdb")
+    assert not lock_path(share / "工作区.jxdb").exists() or lock_path(share / "工作区.jxdb").read_bytes() == b""
+
+
+@windows_lacks("named pipes in the file system (os.mkfifo) nor /dev/zero; a folder is refused "
+               "in test_refuses_files_it_cannot_use")
 def test_a_device_or_pipe_is_refused_without_reading(tmp_path: Path) -> None:
     """Picking /dev/zero or a FIFO must not hang the import."""
     fifo = tmp_path / "pipe.jxzp"
@@ -287,26 +348,29 @@ def test_export_to_a_place_that_vanishes(tmp_path: Path, ws: Workspace, monkeypa
     assert workspace_state(ws) == before_ws
 
 
-def test_a_killed_export_leaves_only_a_hidden_temporary_file(tmp_path: Path, ws: Workspace) -> None:
-    """SIGKILL in the middle of an export: the final name is never half-written."""
+def test_a_killed_export_leaves_only_a_temporary_file(tmp_path: Path, ws: Workspace) -> None:
+    """Killed in the middle of an export (SIGKILL; TerminateProcess on Windows, where
+    os.kill does that): the final name is never half-written, the old export stays whole."""
     dest = tmp_path / "out" / "report.jxzp"
     dest.parent.mkdir()
     export(ws, dest)
     exported = dest.read_bytes()
     ws.close()
     code = f"""
-import os, signal
+import os
 from pathlib import Path
 from desktop_app.storage import Workspace, repository
 real = repository.fsync_file
 def die(path):
-    os.kill(os.getpid(), signal.SIGKILL)
+    os.kill(os.getpid(), 9)  # SIGKILL on POSIX; on Windows TerminateProcess with exit code 9
 repository.fsync_file = die
 w = Workspace.open(Path({str(ws.path)!r}))
 w.export_file(w.only_report_id(), Path({str(dest)!r}))
 """
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True)
-    assert result.returncode == -signal.SIGKILL
+    assert result.returncode == (9 if WINDOWS else -signal.SIGKILL), result.stderr
+    leftovers = [p.name for p in dest.parent.iterdir() if p != dest]
+    assert all(name.startswith(".report.jxzp.") and ".tmp" in name for name in leftovers)
     assert dest.read_bytes() == exported  # the previous export, whole
     with open_any(dest) as copy:
         assert copy.load(copy.only_report_id()) == big_report()
