@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,9 +22,9 @@ LINUX = ROOT / "packaging" / "linux"
 
 
 def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, LINUX / f"{name}.py")
+    # under a name of its own: packaging/windows has a collect_licenses module too
+    spec = importlib.util.spec_from_file_location(f"linux_{name}", LINUX / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
 
