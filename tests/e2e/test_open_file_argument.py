@@ -43,7 +43,9 @@ def run_main(argv, monkeypatch):
     """app.main(argv) with the event loop ending at once; returns its exit code."""
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # main installs its own
     handlers = list(logging.getLogger().handlers)
-    QTimer.singleShot(0, QApplication.instance().quit)
+    # exit(0), not quit(): Qt 6's quit() also asks the application itself to close, which
+    # later tests' event loops then obey (their waitUntil/waitSignal time out).
+    QTimer.singleShot(0, lambda: QApplication.instance().exit(0))
     try:
         return main(argv)
     finally:
