@@ -129,6 +129,11 @@ def test_plugin_dirs_follow_qt_plugin_path_then_pyside6(tmp_path: Path) -> None:
     assert all(d.parts[-2:] == ("Qt", "plugins") for d in dirs[2:])
 
 
+def test_the_frozen_app_uses_its_bundled_qt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(im.sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert im.qt_plugin_dirs({}) == [tmp_path / "PySide6" / "Qt" / "plugins"]
+
+
 def test_a_plugin_on_qt_plugin_path_counts(tmp_path: Path) -> None:
     extra = plugins(tmp_path / "extra", "fcitx5")[0]
     dirs = im.qt_plugin_dirs({"QT_PLUGIN_PATH": str(extra)})
