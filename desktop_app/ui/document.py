@@ -75,6 +75,10 @@ class EditCommand(QUndoCommand):
         if not (isinstance(mine, SetValue) and isinstance(theirs, SetValue) and mine.path == theirs.path):
             return False
         self._edit = theirs  # keep our inverse: undo goes back to before the first keystroke
+        before = self._inverse
+        if isinstance(before, SetValue) and before.value == theirs.value and type(before.value) is type(theirs.value):
+            # Back where the field started (Esc, or typed back): QUndoStack drops the step.
+            self.setObsolete(True)
         return True
 
     def redo(self) -> None:

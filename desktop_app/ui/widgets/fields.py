@@ -75,6 +75,9 @@ class TextEditor(QPlainTextEdit):
         self.setExtraSelections(selections)
 
 
+#: No value remembered (the field does not have focus).
+_NOTHING = object()
+
 Parser = Callable[[str], Any]
 Formatter = Callable[[Any], str]
 
@@ -111,7 +114,9 @@ class BoundField(QObject):
         self._updating = False
         self._shown: tuple[str, str] = ("", "")
         self._key: tuple | None = None
+        self._before: Any = _NOTHING  # the value when the field got focus (Esc goes back to it)
         self.refresh()
+        widget.installEventFilter(self)
         if isinstance(widget, QLineEdit):
             widget.textChanged.connect(self._on_widget_text_changed)
         else:
@@ -120,6 +125,30 @@ class BoundField(QObject):
         document.report_replaced.connect(self.refresh)
         document.recomputed.connect(self._on_document_recomputed)
         self._on_document_recomputed(document.totals, document.findings)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Remember the value on focus; Esc puts it back (and its undo step goes away)."""
+        kind = event.type()
+        if kind == QEvent.Type.FocusIn:
+            self._before = self.document.value(self.path)
+        elif kind == QEvent.Type.FocusOut:
+            self._before = _NOTHING
+        elif (kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape
+              and event.modifiers() == Qt.KeyboardModifier.NoModifier):
+            return self.cancel_edit()
+        return False
+
+    def cancel_edit(self) -> bool:
+        """Restore the value the field had when it got focus; False when nothing changed."""
+        before = self._before
+        if before is _NOTHING:
+            return False
+        current = self.document.value(self.path)
+        if current == before and type(current) is type(before):
+            return False
+        self.document.set_value(self.path, before, text=QCoreApplication.translate("Edits", "输入"))
+        self.refresh()
+        return True
 
     def _text(self) -> str:
         widget = self.widget

@@ -42,6 +42,8 @@ class CellDelegate(QStyledItemDelegate):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._committing = False
+        #: Each open editor's cell and the text it held before (Esc puts it back).
+        self._originals: dict[int, tuple[QPersistentModelIndex, Any]] = {}
 
     def _model(self, index: Index) -> RowTableModel:
         model = index.model()
@@ -49,6 +51,24 @@ class CellDelegate(QStyledItemDelegate):
         return model
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:  # noqa: N802
+        editor = self._create_editor(parent, index)
+        self._originals[id(editor)] = (QPersistentModelIndex(index), index.data(Qt.ItemDataRole.EditRole))
+        return editor
+
+    def editor_closed(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        """Forget ``editor``; on Esc (RevertModelCache) put its cell's old value back.
+
+        Cells commit on every keystroke, so "cancel" means writing the old text again; the
+        document then merges it into the typing's undo step and drops that step.
+        """
+        index, original = self._originals.pop(id(editor), (None, None))
+        if hint != QAbstractItemDelegate.EndEditHint.RevertModelCache or index is None or not index.isValid():
+            return
+        model = index.model()
+        if model.data(index, Qt.ItemDataRole.EditRole) != original:
+            model.setData(model.index(index.row(), index.column()), original, Qt.ItemDataRole.EditRole)
+
+    def _create_editor(self, parent: QWidget, index: Index) -> QWidget:
         spec = self._model(index).column(index.column())
         if spec.kind is Kind.CHOICE:
             combo = QComboBox(parent)
@@ -102,6 +122,9 @@ class TableView(QTableView):
     clear_requested = Signal()
 
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:  # noqa: N802
+        delegate = self.itemDelegate()
+        if isinstance(delegate, CellDelegate):
+            delegate.editor_closed(editor, hint)
         super().closeEditor(editor, hint)
         if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:  # Enter: move down
             current = self.currentIndex()
