@@ -33,6 +33,7 @@ from ..domain.checks import Finding, Severity, Tab, grade_label, has_errors
 from ..domain.model import Report
 from ..domain.money import format_number, format_percent
 from ..domain.totals import Totals
+from ..system.filenames import safe_file_name
 from .document import ReportDocument, SaveState
 from .errors import Messages, storage_message
 from .models.findings import FindingsModel, severity_icon
@@ -441,9 +442,9 @@ class MainWindow(QMainWindow):
     def _suggested_name(self, suffix: str) -> str:
         header = self.document.report.header
         year = header.fiscal_year if isinstance(header.fiscal_year, int) else ""
-        stem = f"{year}{header.project_name or self.tr('绩效自评报告')}".strip()
-        cleaned = "".join(ch for ch in stem if ch not in '\\/:*?"<>|')
-        return str(Path.home() / f"{cleaned or 'report'}{suffix}")
+        stem = f"{year}{header.project_name or self.tr('绩效自评报告')}"
+        # Valid on Windows too (full-width ？：／, no CON/NUL, no trailing dot): system/filenames.py
+        return str(Path.home() / safe_file_name(stem, suffix))
 
     def import_report_file(self) -> None:
         """导入报告文件: copy a .jxzp into the workspace and open it."""

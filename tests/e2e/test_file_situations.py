@@ -373,3 +373,28 @@ def test_a_failed_save_is_shown_in_chinese_and_retried(qtbot, tmp_path, monkeypa
     close_app(window)
     with Workspace.open(tmp_path / WORKSPACE_FILE, read_only=True) as reader:
         assert reader.load(reader.list_reports()[0].report_id).header.project_name == "重试后保存"
+
+
+@pytest.mark.parametrize("project, expected", [
+    ("NUL", "NUL_.jxzp"),  # Windows' null device: an export under this name would vanish
+    ("一期/二期：“重点”?", "一期／二期：“重点”？.jxzp"),  # / and ? made full-width, not lost
+    ("结尾的点. ", "结尾的点.jxzp"),
+])
+def test_the_suggested_export_name_is_a_real_file_on_every_system(qtbot, tmp_path, monkeypatch, project, expected):
+    """Names made from report titles are valid on Windows (run here and under Wine)."""
+    window = open_app(qtbot, tmp_path / "data")
+    window.document.set_value(("header", "fiscal_year"), None)
+    window.document.set_value(("header", "project_name"), project)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    suggested = []
+
+    def ask(cls, parent, title, name, filter_text):
+        suggested.append(name)
+        return str(folder / Path(name).name)
+
+    monkeypatch.setattr(MainWindow, "ask_save_path", classmethod(ask))
+    window.export_report_file()
+    assert Path(suggested[0]).name == expected
+    assert [p.name for p in folder.iterdir()] == [expected]
+    close_app(window)

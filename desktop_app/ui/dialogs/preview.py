@@ -8,7 +8,6 @@ installed; the window disables 预览 when not.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...system.files import remove_file, replace_file
 from .. import printing
 from ..errors import Messages
 from ..widgets.wheel_guard import guard_wheel
@@ -54,10 +54,9 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, path)
+        replace_file(temp, path)  # waits briefly for a PDF reader that holds the old file
     except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink(missing_ok=True)
+        remove_file(temp)
         raise
 
 
