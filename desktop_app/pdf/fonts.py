@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
 
+from ..system.font_dirs import font_glob, listed_font_dirs, named_font_dirs
 from .errors import FontsUnavailableError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -130,26 +131,7 @@ _CJK_PROBE = "中文仿宋"
 
 def system_font_dirs() -> list[Path]:
     """Folders searched by file name: Windows fonts, or Linux folders for Chinese fonts."""
-    if os.name == "nt":
-        windir = Path(os.environ.get("WINDIR", "C:/Windows"))
-        dirs = [windir / "Fonts"]
-        local = os.environ.get("LOCALAPPDATA")
-        if local:  # fonts installed "for this user only", e.g. a licensed 方正小标宋
-            dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
-        return dirs
-    home = Path.home()
-    return [
-        Path("/usr/share/fonts/fonts-cesi"),  # UOS
-        Path("/usr/share/fonts/truetype/fonts-cesi"),
-        Path("/usr/share/fonts/fangzheng"),
-        Path("/usr/share/fonts/truetype/fangzheng"),
-        Path("/usr/share/fonts/winfonts"),  # Windows fonts copied over (Kylin habit)
-        Path("/usr/share/fonts/truetype/windows"),
-        Path("/usr/share/fonts/windows"),
-        Path("/usr/share/fonts/chinese/TrueType"),
-        home / ".local/share/fonts",
-        home / ".fonts",
-    ]
+    return named_font_dirs()
 
 
 def bundled_font_dir() -> Path:
@@ -487,9 +469,7 @@ def missing_characters(texts: Iterable[str]) -> set[str]:
 
 def scan_dirs() -> list[Path]:
     """Folders whose fonts the settings page lists (searched recursively on Linux)."""
-    dirs = system_font_dirs()
-    if os.name != "nt":
-        dirs += [Path("/usr/share/fonts"), Path("/usr/local/share/fonts")]
+    dirs = listed_font_dirs()
     dirs.append(bundled_font_dir())
     return dirs
 
@@ -508,7 +488,7 @@ def available_fonts(dirs: Iterable[Path] | None = None) -> list[FontFileInfo]:
     for folder in dirs if dirs is not None else scan_dirs():
         if not folder.is_dir():
             continue
-        pattern = "*" if os.name == "nt" else "**/*"
+        pattern = font_glob()
         for path in sorted(folder.glob(pattern)):
             if path.suffix.lower() not in (".ttf", ".ttc") or path in seen:
                 continue

@@ -13,7 +13,7 @@ from pathlib import Path, PureWindowsPath
 
 import pytest
 
-from desktop_app.system import console, filenames, paths
+from desktop_app.system import console, filenames, font_dirs, paths
 from desktop_app.system import files as system_files
 from tests.platforms import WINDOWS
 
@@ -258,3 +258,72 @@ def test_an_open_file_on_this_system(tmp_path: Path) -> None:
         os.close(fd)
     assert deleted is not system_files.delete_after_close()
     assert system_files.remove_file(path) and not path.exists()
+
+
+# -- font folders -------------------------------------------------------------------------------------
+
+
+def test_font_folders_per_system(tmp_path: Path) -> None:
+    user_fonts = tmp_path / "Users" / "张三" / "AppData" / "Local"
+    windows = font_dirs.named_font_dirs(nt=True, environ={"WINDIR": str(tmp_path / "Windows"),
+                                                          "LOCALAPPDATA": str(user_fonts)})
+    assert windows == [tmp_path / "Windows" / "Fonts", user_fonts / "Microsoft" / "Windows" / "Fonts"]
+    assert font_dirs.named_font_dirs(nt=True, environ={"SystemRoot": "C:\\Windows"}) == [Path("C:\\Windows") / "Fonts"]
+    assert font_dirs.listed_font_dirs(nt=True, environ={"WINDIR": "W"}) == [Path("W") / "Fonts"]
+    linux = font_dirs.named_font_dirs(nt=False, environ={}, home=Path("/home/张三"))
+    assert Path("/usr/share/fonts/fonts-cesi") in linux and Path("/home/张三/.local/share/fonts") in linux
+    assert Path("/usr/share/fonts") in font_dirs.listed_font_dirs(nt=False, environ={}, home=Path("/h"))
+    assert (font_dirs.font_glob(nt=True), font_dirs.font_glob(nt=False)) == ("*", "**/*")
+
+
+def _a_chinese_ttf() -> Path:
+    """A TrueType (not collection) file with Chinese glyphs from this machine's fonts."""
+    from desktop_app.pdf.fonts import available_fonts
+
+    for info in available_fonts():
+        if info.path.suffix.lower() == ".ttf" and not info.path.name.lower().startswith("sim"):
+            return info.path
+    for info in available_fonts():
+        if info.path.suffix.lower() == ".ttf":
+            return info.path
+    pytest.skip("no Chinese TrueType (.ttf) font on this machine to stand in for the Windows fonts")
+
+
+def _place(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        import shutil
+
+        shutil.copyfile(source, target)
+
+
+def test_windows_fonts_are_found_by_their_windows_names(tmp_path: Path, monkeypatch) -> None:
+    """A Chinese Windows: 宋体/黑体/楷体/仿宋 in %WINDIR%\\Fonts (upper-case names too, as some
+    Windows versions write them) and a 方正小标宋 installed for one user named 张三."""
+    from desktop_app.pdf import fonts
+
+    source = _a_chinese_ttf()
+    windir = tmp_path / "Windows"
+    local = tmp_path / "Users" / "张三" / "AppData" / "Local"
+    for name in ("simfang.ttf", "SIMHEI.TTF", "simkai.ttf", "msyh.ttc.txt"):
+        _place(source, windir / "Fonts" / name)
+    (windir / "Fonts" / "simsun.ttc").write_bytes(b"not read: found by name only")
+    _place(source, local / "Microsoft" / "Windows" / "Fonts" / "FZXBSJW.TTF")
+    environ = {"WINDIR": str(windir), "LOCALAPPDATA": str(local)}
+    monkeypatch.setattr(fonts, "system_font_dirs", lambda: font_dirs.named_font_dirs(nt=True, environ=environ))
+    monkeypatch.setattr(fonts, "DEBIAN_FILES", {})
+    monkeypatch.setattr(fonts, "bundled_font_dir", lambda: tmp_path / "nothing-bundled")
+    fonts.clear_font_cache()
+    try:
+        first = {role: fonts.role_candidates(role)[0].path for role in fonts.FontRole}
+    finally:
+        fonts.clear_font_cache()
+    assert first[fonts.FontRole.TITLE] == local / "Microsoft" / "Windows" / "Fonts" / "FZXBSJW.TTF"
+    assert first[fonts.FontRole.BODY].name == "simfang.ttf"
+    assert first[fonts.FontRole.HEADING1].name == "SIMHEI.TTF"
+    assert first[fonts.FontRole.HEADING2].name == "simkai.ttf"
+    assert first[fonts.FontRole.NUMBERS].name == "simsun.ttc"
+    listed = fonts.available_fonts(font_dirs.listed_font_dirs(nt=True, environ=environ))
+    assert {info.path.name for info in listed} == {"simfang.ttf", "SIMHEI.TTF", "simkai.ttf", "FZXBSJW.TTF"}
