@@ -46,3 +46,9 @@ def wine_lacks(what: str) -> pytest.MarkDecorator:
 def windows_lacks(what: str) -> pytest.MarkDecorator:
     """Skip on Windows, naming the POSIX feature the test needs (its Windows twin is elsewhere)."""
     return pytest.mark.skipif(WINDOWS, reason=f"Windows has no {what}")
+
+
+#: QtPdf's PDFium stops on a breakpoint (exception 0x80000003) as soon as QPdfDocument
+#: loads a document under Wine 8; Qt apps on Windows use QtPdf every day.
+wine_lacks_qtpdf = wine_lacks("what QtPdf (PDFium) needs: it stops on a breakpoint (0x80000003) "
+                              "when QPdfDocument loads a PDF")

@@ -33,21 +33,22 @@ export JXZP_WIN_SETS="${JXZP_WIN_SETS:-test}"
 # shellcheck source=pyenv.sh
 source "$here/pyenv.sh"
 
-# Windows-named fonts in the test prefix's C:\Windows\Fonts, as on a Chinese Windows (the
-# Debian fonts under the names Windows gives 宋体, 黑体, 楷体, 仿宋): font discovery and the
-# PDF tests need Chinese fonts, and Linux folders are not searched on Windows.
+# Windows-named fonts in the test prefix's C:\Windows\Fonts: font discovery and the PDF tests
+# need Chinese fonts, and on Windows no Linux folder is searched. Each role gets the file it
+# gets in the Linux runs (宋 uming for body and numbers, 黑 WenQuanYi for titles, 楷 LXGW
+# WenKai), under the name Windows gives that role's font, so layouts match the Linux runs.
 fonts="$WINEPREFIX/drive_c/windows/Fonts"
 mkdir -p "$fonts"
 link_font() {  # SOURCE NAME
-  [ -f "$1" ] && [ ! -e "$fonts/$2" ] && ln -s "$1" "$fonts/$2"
-  return 0
+  if [ -f "$1" ]; then ln -sfn "$1" "$fonts/$2"; else rm -f "$fonts/$2"; fi
 }
-link_font /usr/share/fonts/truetype/arphic/uming.ttc simsun.ttc
-link_font /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf simhei.ttf
-link_font /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf simkai.ttf
-link_font /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Light.ttf simfang.ttf
-link_font /usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf LXGWWenKai-Regular.ttf
-link_font /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf DejaVuSans.ttf
+debian=/usr/share/fonts/truetype
+link_font $debian/arphic/uming.ttc simsun.ttc
+link_font $debian/arphic/uming.ttc simfang.ttf
+link_font $debian/wqy/wqy-microhei.ttc simhei.ttf
+link_font $debian/lxgw-wenkai/LXGWWenKai-Regular.ttf simkai.ttf
+link_font $debian/lxgw-wenkai/LXGWWenKai-Regular.ttf LXGWWenKai-Regular.ttf
+link_font $debian/dejavu/DejaVuSans.ttf DejaVuSans.ttf
 
 # The unit tests and the storage-related end-to-end files that take seconds, not minutes.
 CI_TESTS=(tests/unit tests/e2e/test_durability.py tests/e2e/test_file_situations.py)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.platforms import windows_lacks, wine_lacks_qtpdf
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -64,6 +66,7 @@ def test_check_and_render_a_jxzp_file(tmp_path, demo):
     assert "Traceback" not in refused.stderr
 
 
+@wine_lacks_qtpdf
 def test_snapshot_writes_one_png_per_tab_and_per_page(tmp_path):
     result = run_cli("snapshot", "--demo", str(tmp_path))
     assert result.returncode == 0, result.stderr
@@ -74,6 +77,8 @@ def test_snapshot_writes_one_png_per_tab_and_per_page(tmp_path):
     assert all(p.stat().st_size > 10_000 for p in tabs + pages)
 
 
+@windows_lacks("a session without a display: every Windows desktop session has its window station, "
+               "so the window would open")
 def test_window_without_display_explains_how_to_render_instead(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     env["PYTHONPATH"] = str(ROOT)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
@@ -117,4 +118,4 @@ def test_without_a_chinese_windows_font_the_bundled_one_is_registered(qapp, monk
         install_ui_font(qapp, "win32")
     finally:
         qapp.setFont(before)
-    assert [p.rsplit("/", 1)[-1] for p in registered] == ["LXGWWenKai-Regular.ttf"]
+    assert [Path(p).name for p in registered] == ["LXGWWenKai-Regular.ttf"]  # \ on Windows

@@ -15,6 +15,11 @@ import pytest
 
 from desktop_app.system import input_method as im
 from desktop_app.system.input_method import choose_input_method
+from tests.platforms import windows_lacks
+
+#: The D-Bus session bus is reached over a Unix socket, which Python on Windows cannot open.
+needs_unix_sockets = windows_lacks("AF_UNIX sockets in Python, and no D-Bus session bus (a Linux "
+                                   "desktop's; input methods are chosen on Linux only)")
 
 FCITX5_BUS = frozenset({"org.freedesktop.DBus", "org.fcitx.Fcitx5", "org.fcitx.Fcitx-0",
                         "org.freedesktop.portal.Fcitx", "org.freedesktop.portal.IBus"})
@@ -202,6 +207,7 @@ def _fake_bus(path: str, answer: bool) -> threading.Thread:
     return thread
 
 
+@needs_unix_sockets
 def test_bus_names_from_a_fake_bus(tmp_path: Path) -> None:
     sock = str(tmp_path / "bus")
     thread = _fake_bus(sock, answer=True)
@@ -210,6 +216,7 @@ def test_bus_names_from_a_fake_bus(tmp_path: Path) -> None:
     assert names == frozenset({"org.freedesktop.DBus", "org.fcitx.Fcitx5", ":1.7"})
 
 
+@needs_unix_sockets
 def test_a_silent_bus_times_out(tmp_path: Path) -> None:
     sock = str(tmp_path / "bus")
     _fake_bus(sock, answer=False)
@@ -218,6 +225,7 @@ def test_a_silent_bus_times_out(tmp_path: Path) -> None:
     assert time.monotonic() - started < 0.5
 
 
+@needs_unix_sockets
 @pytest.mark.parametrize("address", ["", "unix:path=/nonexistent/bus", "tcp:host=localhost,port=1",
                                      "unix:abstract=/nonexistent-jxzp-test"])
 def test_no_bus_is_unknown(address: str) -> None:

@@ -228,6 +228,23 @@ def test_a_workspace_and_a_report_file_on_a_unc_share(tmp_path: Path, ws: Worksp
     assert not lock_path(share / "工作区.jxdb").exists() or lock_path(share / "工作区.jxdb").read_bytes() == b""
 
 
+def test_a_data_folder_under_a_chinese_user_name(tmp_path: Path, ws: Workspace) -> None:
+    """C:\\Users\\张三\\AppData\\Local\\jxzp (or /home/张三/.local/share/jxzp): workspace, lock,
+    backups, export and import all work under a non-ASCII folder with a space and '#'."""
+    data = tmp_path / "Users" / "张三 #1" / "AppData" / "Local" / "jxzp"
+    source = export(ws, tmp_path / "报告.jxzp")
+    with Workspace.open(data / "workspace.jxdb", backup_dir=data / "backups") as mine:
+        assert len(mine.import_file(source)) == 1
+        (data / "导出").mkdir()
+        export(mine, data / "导出" / "副本.jxzp")
+    with Workspace.open(data / "workspace.jxdb", backup_dir=data / "backups") as again:
+        assert again.opening_backup is not None and again.opening_backup.path.parent == data / "backups"
+        assert again.load(again.only_report_id()) == big_report()
+    with open_any(data / "导出" / "副本.jxzp") as copy:
+        assert copy.load(copy.only_report_id()) == big_report()
+    assert sorted(p.name for p in data.iterdir()) == ["backups", "workspace.jxdb", "workspace.jxdb.lock", "导出"]
+
+
 @windows_lacks("named pipes in the file system (os.mkfifo) nor /dev/zero; a folder is refused "
                "in test_refuses_files_it_cannot_use")
 def test_a_device_or_pipe_is_refused_without_reading(tmp_path: Path) -> None:
