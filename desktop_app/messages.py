@@ -148,6 +148,7 @@ REASONS: dict[str, str] = {
     "not_a_number": QT_TRANSLATE_NOOP("Findings", "不是数字"),
     "too_precise": QT_TRANSLATE_NOOP("Findings", "金额最多精确到分"),
     "too_large": QT_TRANSLATE_NOOP("Findings", "数值过大"),
+    "too_many_digits": QT_TRANSLATE_NOOP("Findings", "数字的位数过多（最多 28 位）"),
     "not_a_date": QT_TRANSLATE_NOOP("Findings", "不是有效日期，请按 2021-03-10 或 2021年3月10日 填写"),
     "not_a_year": QT_TRANSLATE_NOOP("Findings", "年度应为四位数字，如 2020"),
 }
@@ -195,6 +196,7 @@ FIELDS: dict[str, str] = {
     "allocated": QT_TRANSLATE_NOOP("Fields", "到位数"),
     "spent": QT_TRANSLATE_NOOP("Fields", "执行数"),
     "execution_weight": QT_TRANSLATE_NOOP("Fields", "预算执行率分值"),
+    "custom_weights": QT_TRANSLATE_NOOP("Fields", "自定义分值"),
     "execution_score": QT_TRANSLATE_NOOP("Fields", "预算执行率得分"),
     # indicators and outputs
     "indicators": QT_TRANSLATE_NOOP("Fields", "绩效指标"),
@@ -267,12 +269,23 @@ def finding_reason(finding: Finding, translate=_identity) -> str:  # type: ignor
     return translate("Rules", "{reason}（依据：{source}）").format(reason=translate("Rules", reason), source=source)
 
 
+#: What each of the rule set's custom weights is the weight of.
+CUSTOM_WEIGHT_BLOCKS = (
+    QT_TRANSLATE_NOOP("Fields", "产出"), QT_TRANSLATE_NOOP("Fields", "效益"), QT_TRANSLATE_NOOP("Fields", "满意度"),
+)
+
+
 def finding_location(finding: Finding, translate=_identity) -> str:  # type: ignore[no-untyped-def]
     """Where a finding is: ``资金 › 执行数 › 第2行``."""
     parts = [translate("Tabs", TABS[finding.tab])]
     path = finding.path
-    names = [step for step in path if isinstance(step, str) and step not in ("header", "overview", "team", "closing")]
+    names = [step for step in path
+             if isinstance(step, str) and step not in ("header", "overview", "team", "closing", "rules")]
     rows = [step for step in path if isinstance(step, int)]
+    if path[:2] == ("rules", "custom_weights") and rows and rows[0] < len(CUSTOM_WEIGHT_BLOCKS):
+        # the three weights are the blocks 产出, 效益, 满意度, not rows of a table
+        return " › ".join([*parts, field_label(names[0], translate),
+                           translate("Fields", CUSTOM_WEIGHT_BLOCKS[rows[0]])])
     if names:
         parts.append(field_label(names[0], translate))
     if len(names) > 1:

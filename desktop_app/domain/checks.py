@@ -114,6 +114,9 @@ def _unparsed(report: Report) -> Iterator[tuple[Path, Unparsed]]:
     ):
         if isinstance(value, Unparsed):
             yield path, value
+    for position, weight in enumerate(report.rules.custom_weights):
+        if isinstance(weight, Unparsed):
+            yield ("rules", "custom_weights", position), weight
     for row, line in enumerate(report.fund_lines):
         for name in AMOUNT_FIELDS:
             value = getattr(line, name)
@@ -184,12 +187,16 @@ def _check_scores(report: Report, totals: Totals) -> Iterator[Finding]:
     rules = report.rules
     weight_sum = (value_of(report.execution_weight) or Decimal(0)) + sum(
         (value_of(i.weight) or Decimal(0) for i in report.indicators), Decimal(0))
-    if report.indicators and weight_sum != 100:
+    # A weight that cannot be read is its own finding (value_unparsed); the sums it is part
+    # of are unknown, so they are not checked as well (one defect, one finding).
+    unread = {item.level1 for item in report.indicators if isinstance(item.weight, Unparsed)}
+    execution_unread = isinstance(report.execution_weight, Unparsed)
+    if report.indicators and weight_sum != 100 and not unread and not execution_unread:
         yield Finding(Severity.ERROR, "weights_not_100", ("indicators",), {"sum": format_number(weight_sum)})
     if not report.indicators:
         yield Finding(Severity.WARNING, "indicators_missing", ("indicators",))
     expected = scoring.split_weights(rules)
-    if expected[0] is not None and value_of(report.execution_weight) != expected[0]:
+    if expected[0] is not None and not execution_unread and value_of(report.execution_weight) != expected[0]:
         yield Finding(Severity.ERROR, "execution_weight_split", ("execution_weight",),
                       {"weight": number_text(report.execution_weight) or "0", "expected": format_number(expected[0])})
     if report.indicators:
@@ -201,7 +208,7 @@ def _check_scores(report: Report, totals: Totals) -> Iterator[Finding]:
         for category_score in totals.categories:
             wanted = scoring.category_weight(rules, category_score.category)
             all_weight = category_weights.get(category_score.category, Decimal(0))
-            if wanted is not None and all_weight != wanted:
+            if wanted is not None and all_weight != wanted and category_score.category not in unread:
                 row = first_rows.get(category_score.category)
                 path = ("indicators", row, "weight") if row is not None else ("indicators",)
                 yield Finding(Severity.ERROR, "category_weight_split", path,

@@ -22,7 +22,12 @@ MAX_YUAN = Decimal(10) ** 13
 REASON_NOT_A_NUMBER = "not_a_number"
 REASON_TOO_PRECISE = "too_precise"
 REASON_TOO_LARGE = "too_large"
+REASON_TOO_MANY_DIGITS = "too_many_digits"
 REASON_NOT_A_DATE = "not_a_date"
+
+#: Most significant digits and decimal places of a number the app computes with: every sum,
+#: rate and score of such numbers stays exact in Decimal's default 28-digit context.
+MAX_DIGITS = 28
 
 FEN = Decimal("0.01")
 _SUFFIXES: tuple[tuple[str, Unit], ...] = (
@@ -41,6 +46,32 @@ def normalize(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text)
     folded = folded.replace("。", ".").replace("－", "-").replace("—", "-").replace("−", "-")
     return "".join(ch for ch in folded if not ch.isspace())
+
+
+def admissible(number: Decimal) -> str | None:
+    """Why ``number`` cannot be computed with (a reason code), or None when it can.
+
+    The one rule for numbers from the keyboard and from files alike: finite, below
+    :data:`MAX_YUAN` in size, at most :data:`MAX_DIGITS` digits and decimal places. A
+    value read from a file that breaks it (``1e999999999``, ``NaN``) is kept as typed
+    (:class:`Unparsed`) and flagged, so it can never stop a recomputation.
+    """
+    if not number.is_finite():
+        return REASON_NOT_A_NUMBER
+    if number.copy_abs() >= MAX_YUAN:  # copy_abs: abs() would round, and overflow, in the context
+        return REASON_TOO_LARGE
+    sign, digits, exponent = number.as_tuple()
+    if len(digits) > MAX_DIGITS or (isinstance(exponent, int) and exponent < -MAX_DIGITS):
+        return REASON_TOO_MANY_DIGITS
+    return None
+
+
+def checked_number(number: Decimal, text: str | None = None) -> Decimal | Unparsed:
+    """``number`` when :func:`admissible`, else :class:`Unparsed` keeping ``text`` (or the number)."""
+    reason = admissible(number)
+    if reason is None:
+        return number
+    return Unparsed(text if text is not None else str(number), reason)
 
 
 def _parse_number(text: str) -> Decimal | None:
@@ -98,9 +129,7 @@ def parse_decimal(text: str, suffixes: tuple[str, ...] = ("分",)) -> Decimal | 
     number = _parse_number(cleaned)
     if number is None:
         return Unparsed(text, REASON_NOT_A_NUMBER)
-    if abs(number) >= MAX_YUAN:
-        return Unparsed(text, REASON_TOO_LARGE)
-    return number
+    return checked_number(number, text)
 
 
 _DATE_PATTERNS = (

@@ -15,6 +15,7 @@ from typing import Any
 
 from . import model
 from .model import Report, Unparsed
+from .money import REASON_NOT_A_NUMBER, checked_number
 
 
 def to_data(value: Any) -> Any:
@@ -53,7 +54,7 @@ def _from(kind: Any, data: Any) -> Any:
     if isinstance(kind, type) and issubclass(kind, Enum):
         return kind(data)
     if kind is Decimal:
-        return Decimal(str(data))
+        return _number(data)
     if kind is date:
         return date.fromisoformat(data)
     return data
@@ -62,3 +63,13 @@ def _from(kind: Any, data: Any) -> Any:
 def from_data(data: dict[str, Any]) -> Report:
     """Build a :class:`Report` from :func:`to_data` output (unknown keys are ignored)."""
     return _from(Report, data)
+
+
+def _number(data: Any) -> Decimal | Unparsed:
+    """A number from JSON; one the app cannot compute with is kept as written, flagged."""
+    text = str(data)
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return Unparsed(text, REASON_NOT_A_NUMBER)
+    return checked_number(number, text)

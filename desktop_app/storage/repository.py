@@ -66,7 +66,7 @@ from ..domain.model import (
     WeightSplit,
     new_id,
 )
-from ..domain.money import MAX_YUAN, from_fen, to_fen
+from ..domain.money import MAX_YUAN, REASON_NOT_A_NUMBER, checked_number, from_fen, to_fen
 from . import backups, migrations
 from .backups import Backup
 from .errors import (
@@ -217,7 +217,7 @@ class _Amount(_Readable):
     def load_value(self, value: Any) -> Any:
         if type(value) is not int:
             raise TypeError(f"expected INTEGER fen, found {type(value).__name__}")
-        return from_fen(value)
+        return checked_number(from_fen(value))  # never written above MAX_YUAN: kept, flagged
 
 
 class _DecimalText(_Readable):
@@ -235,12 +235,7 @@ class _DecimalText(_Readable):
     def load_value(self, value: Any) -> Any:
         if not isinstance(value, str):
             raise TypeError(f"expected TEXT decimal, found {type(value).__name__}")
-        number = Decimal(value)  # decimal.InvalidOperation is an ArithmeticError
-        if not number.is_finite():
-            raise ValueError(f"stored number {value!r} is not finite")
-        if abs(number) >= MAX_YUAN:  # never written (see dump_value); the figures would overflow
-            raise ValueError("stored number is out of range")
-        return number
+        return _stored_number(value)
 
 
 class _Date(_Readable):
@@ -295,18 +290,45 @@ class _DecimalList(_Codec):
         (value,) = values
         if not isinstance(value, str):
             raise TypeError(f"expected JSON TEXT, found {type(value).__name__}")
-        items = json.loads(value)
-        if not isinstance(items, list):
-            raise TypeError("expected a JSON array")
+        try:
+            items = json.loads(value)
+        except (ValueError, RecursionError):  # not JSON, or nested past Python's stack
+            items = None
+        if not isinstance(items, list) or len(items) > _MAX_LIST:
+            # Kept as one unread entry the user sees (and can clear), never a silent default.
+            return [Unparsed(_shown(value), REASON_NOT_A_NUMBER)]
         loaded: list[Any] = []
         for item in items:
-            if isinstance(item, dict):
-                loaded.append(Unparsed(str(item["unparsed"]), str(item.get("reason", "not_a_number"))))
-            elif item is None:
+            if item is None:
                 loaded.append(None)
+            elif (isinstance(item, dict) and isinstance(item.get("unparsed"), str)
+                  and isinstance(item.get("reason", ""), str)):
+                loaded.append(Unparsed(_shown(item["unparsed"]), item.get("reason") or REASON_NOT_A_NUMBER))
+            elif isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                loaded.append(_stored_number(str(item)))
             else:
-                loaded.append(Decimal(str(item)))
+                loaded.append(Unparsed(_shown(json.dumps(item, ensure_ascii=False)[:_MAX_SHOWN]),
+                                       REASON_NOT_A_NUMBER))
         return loaded
+
+
+#: Longest stored list of numbers read (the form has three custom weights).
+_MAX_LIST = 100
+#: Longest unreadable text kept for the user to see.
+_MAX_SHOWN = 200
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= _MAX_SHOWN else text[:_MAX_SHOWN] + "…"
+
+
+def _stored_number(text: str) -> Decimal | Unparsed:
+    """A number stored as text; one the app cannot compute with comes back flagged, as written."""
+    try:
+        number = Decimal(text)
+    except ArithmeticError:  # decimal.InvalidOperation: not a number at all
+        return Unparsed(_shown(text), REASON_NOT_A_NUMBER)
+    return checked_number(number, _shown(text))
 
 
 _TEXT, _BOOL, _AMOUNT, _DECIMAL, _DATE, _YEAR = _Text(), _Bool(), _Amount(), _DecimalText(), _Date(), _Year()
