@@ -92,16 +92,27 @@ export ZIG_GLOBAL_CACHE_DIR="$CACHE/zig-cache" ZIG_LOCAL_CACHE_DIR="$CACHE/zig-c
 
 rm -rf "$WORK"
 mkdir -p "$WORK/bin" "$WORK/src"
-DEPS="$WORK/deps"
 # -fno-sanitize=all: zig cc turns on UBSan traps when no -O is given (configure probes).
-cat >"$WORK/bin/cc" <<EOF
+# -Wno-date-time: zig makes __DATE__ an error (Modules/getbuildinfo.c uses it).
+# -Wl,-hNAME -> -Wl,-soname,NAME: zig's linker driver knows only the long spelling (libpython).
+# A link of shared libraries alone (libpython3.so, the stable-ABI stub) fails in zig ("version
+# '.2.28' in target triple is invalid"): an empty C input (-x c /dev/null) avoids that.
+for tool in cc c++; do
+  cat >"$WORK/bin/$tool" <<EOF
 #!/bin/sh
-exec "$ZIG" cc -target $ZIG_TARGET -fno-sanitize=all "\$@"
+objects=
+for a do
+  shift
+  case "\$a" in
+    -Wl,-h*) set -- "\$@" "-Wl,-soname,\${a#-Wl,-h}" ;;
+    *.c|*.o|*.a|*.S|*.s|*.cpp|*.cc|-) objects=1; set -- "\$@" "\$a" ;;
+    *) set -- "\$@" "\$a" ;;
+  esac
+done
+[ -z "\$objects" ] && case " \$* " in *" -shared "*) set -- "\$@" -x c /dev/null ;; esac
+exec "$ZIG" $tool -target $ZIG_TARGET -fno-sanitize=all -Wno-date-time "\$@"
 EOF
-cat >"$WORK/bin/c++" <<EOF
-#!/bin/sh
-exec "$ZIG" c++ -target $ZIG_TARGET -fno-sanitize=all "\$@"
-EOF
+done
 for t in ar ranlib; do printf '#!/bin/sh\nexec "%s" %s "$@"\n' "$ZIG" "$t" >"$WORK/bin/$t"; done
 chmod +x "$WORK/bin/"*
 export CC="$WORK/bin/cc" CXX="$WORK/bin/c++" AR="$WORK/bin/ar" RANLIB="$WORK/bin/ranlib"
@@ -115,60 +126,84 @@ unpack() { # tarball -> prints the directory it made
 }
 
 # --- static libraries -------------------------------------------------------------------
-log "zlib"
-d=$(unpack zlib_1.2.13.dfsg.orig.tar.bz2)
-(cd "$d" && CFLAGS="$DEP_CFLAGS" ./configure --static --prefix="$DEPS" >/dev/null \
-  && make -s -j"$JOBS" libz.a >/dev/null && make -s install >/dev/null)
+# Kept in $CACHE/build/deps-ARCH between builds while their recipe (this function, the
+# sources, the compiler) is unchanged: a CPython-only change does not rebuild them.
+build_deps() {
+  log "zlib"
+  d=$(unpack zlib_1.2.13.dfsg.orig.tar.bz2)
+  (cd "$d" && CFLAGS="$DEP_CFLAGS" ./configure --static --prefix="$DEPS" >/dev/null \
+    && make -s -j"$JOBS" libz.a >/dev/null && make -s install >/dev/null)
 
-log "bzip2"
-d=$(unpack bzip2_1.0.8.orig.tar.gz)
-(cd "$d" && make -s -j"$JOBS" libbz2.a CC="$CC" AR="$AR" RANLIB="$RANLIB" \
-  CFLAGS="$DEP_CFLAGS -D_FILE_OFFSET_BITS=64" >/dev/null \
-  && install -D -m644 bzlib.h "$DEPS/include/bzlib.h" && install -D -m644 libbz2.a "$DEPS/lib/libbz2.a")
+  log "bzip2"
+  d=$(unpack bzip2_1.0.8.orig.tar.gz)
+  (cd "$d" && make -s -j"$JOBS" libbz2.a CC="$CC" AR="$AR" RANLIB="$RANLIB" \
+    CFLAGS="$DEP_CFLAGS -D_FILE_OFFSET_BITS=64" >/dev/null \
+    && install -D -m644 bzlib.h "$DEPS/include/bzlib.h" && install -D -m644 libbz2.a "$DEPS/lib/libbz2.a")
 
-log "xz (liblzma)"
-d=$(unpack xz-utils_5.4.1.orig.tar.xz)
-(cd "$d" && CFLAGS="$DEP_CFLAGS" ./configure -q --host="$HOST" --prefix="$DEPS" \
-  --disable-shared --enable-static --with-pic --disable-xz --disable-xzdec --disable-lzmadec \
-  --disable-lzmainfo --disable-lzma-links --disable-scripts --disable-doc --disable-nls \
-  && make -s -j"$JOBS" -C src/liblzma >/dev/null && make -s -C src/liblzma install >/dev/null)
+  log "xz (liblzma)"
+  d=$(unpack xz-utils_5.4.1.orig.tar.xz)
+  (cd "$d" && CFLAGS="$DEP_CFLAGS" ./configure -q --host="$HOST" --prefix="$DEPS" \
+    --disable-shared --enable-static --with-pic --disable-xz --disable-xzdec --disable-lzmadec \
+    --disable-lzmainfo --disable-lzma-links --disable-scripts --disable-doc --disable-nls \
+    && make -s -j"$JOBS" -C src/liblzma >/dev/null && make -s -C src/liblzma install >/dev/null)
 
-log "libffi"
-d=$(unpack libffi_3.4.4.orig.tar.gz)
-(cd "$d" && CFLAGS="$DEP_CFLAGS" ./configure -q --host="$HOST" --prefix="$DEPS" \
-  --disable-shared --enable-static --with-pic --disable-docs --disable-multi-os-directory --disable-exec-static-tramp \
-  && make -s -j"$JOBS" >/dev/null && make -s install >/dev/null)
+  log "libffi"
+  d=$(unpack libffi_3.4.4.orig.tar.gz)
+  (cd "$d" && CFLAGS="$DEP_CFLAGS" ./configure -q --host="$HOST" --prefix="$DEPS" \
+    --disable-shared --enable-static --with-pic --disable-docs --disable-multi-os-directory --disable-exec-static-tramp \
+    && make -s -j"$JOBS" >/dev/null && make -s install >/dev/null)
 
-log "sqlite3 (amalgamation made with the host gcc + tclsh, compiled with zig)"
-d=$(unpack sqlite3_3.40.1.orig.tar.xz)
-(cd "$d" && mkdir -p amal && cd amal \
-  && CC=gcc ../configure -q >/dev/null && make -s CC=gcc sqlite3.c >/dev/null 2>&1 \
-  && "$CC" -O2 -fPIC -DNDEBUG -DSQLITE_THREADSAFE=1 \
-       -DSQLITE_ENABLE_FTS3 -DSQLITE_ENABLE_FTS3_PARENTHESIS -DSQLITE_ENABLE_FTS4 \
-       -DSQLITE_ENABLE_FTS5 -DSQLITE_ENABLE_RTREE -DSQLITE_ENABLE_MATH_FUNCTIONS \
-       -DSQLITE_ENABLE_COLUMN_METADATA -DSQLITE_ENABLE_DBSTAT_VTAB -DSQLITE_ENABLE_UNLOCK_NOTIFY \
-       -DSQLITE_SECURE_DELETE -DSQLITE_MAX_VARIABLE_NUMBER=250000 -DSQLITE_DEFAULT_FOREIGN_KEYS=0 \
-       -c sqlite3.c -o sqlite3.o \
-  && "$AR" rcs libsqlite3.a sqlite3.o \
-  && install -D -m644 sqlite3.h "$DEPS/include/sqlite3.h" \
-  && install -D -m644 sqlite3ext.h "$DEPS/include/sqlite3ext.h" \
-  && install -D -m644 libsqlite3.a "$DEPS/lib/libsqlite3.a")
-rm -f "$DEPS"/lib/*.so* "$DEPS"/lib/*.la   # static only, whatever a configure did
+  log "sqlite3 (amalgamation made with the host gcc + tclsh, compiled with zig)"
+  d=$(unpack sqlite3_3.40.1.orig.tar.xz)
+  (cd "$d" && mkdir -p amal && cd amal \
+    && CC=gcc ../configure -q >/dev/null && make -s CC=gcc sqlite3.c >/dev/null 2>&1 \
+    && "$CC" -O2 -fPIC -DNDEBUG -DSQLITE_THREADSAFE=1 \
+         -DSQLITE_ENABLE_FTS3 -DSQLITE_ENABLE_FTS3_PARENTHESIS -DSQLITE_ENABLE_FTS4 \
+         -DSQLITE_ENABLE_FTS5 -DSQLITE_ENABLE_RTREE -DSQLITE_ENABLE_MATH_FUNCTIONS \
+         -DSQLITE_ENABLE_COLUMN_METADATA -DSQLITE_ENABLE_DBSTAT_VTAB -DSQLITE_ENABLE_UNLOCK_NOTIFY \
+         -DSQLITE_SECURE_DELETE -DSQLITE_MAX_VARIABLE_NUMBER=250000 -DSQLITE_DEFAULT_FOREIGN_KEYS=0 \
+         -c sqlite3.c -o sqlite3.o \
+    && "$AR" rcs libsqlite3.a sqlite3.o \
+    && install -D -m644 sqlite3.h "$DEPS/include/sqlite3.h" \
+    && install -D -m644 sqlite3ext.h "$DEPS/include/sqlite3ext.h" \
+    && install -D -m644 libsqlite3.a "$DEPS/lib/libsqlite3.a")
+  rm -f "$DEPS"/lib/*.so* "$DEPS"/lib/*.la   # static only, whatever a configure did
+}
+DEPS="$CACHE/build/deps-$ARCH"
+DEPS_ID="$({ declare -f build_deps unpack; printf '%s\n' "${SOURCES[@]}" "$ZIGLANG_REQ" "$ZIG_TARGET"; } | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$DEPS/.id" 2>/dev/null)" != "$DEPS_ID" ]; then
+  rm -rf "$DEPS"
+  build_deps
+  echo "$DEPS_ID" >"$DEPS/.id"
+else
+  log "static libraries up to date in $DEPS"
+fi
 
 # --- CPython ------------------------------------------------------------------------------
 log "CPython 3.11.2"
 d=$(unpack python3.11_3.11.2.orig.tar.gz)
 I="-I$DEPS/include"; L="-L$DEPS/lib"
+# setup.py adds the build machine's /usr/include/<multiarch> and /usr/lib/<multiarch> (found
+# with `dpkg-architecture`), which for x86_64 are Debian 12's glibc 2.36 headers: never them.
+"$BUILD_PYTHON" - "$d/setup.py" <<'EOF'
+import pathlib, sys
+p = pathlib.Path(sys.argv[1])
+old = "    def add_multiarch_paths(self):\n"
+s = p.read_text()
+assert s.count(old) == 1, "setup.py changed: review the multiarch patch"
+p.write_text(s.replace(old, old + "        return  # jxzp: only the target's own headers and libraries\n"))
+EOF
 rm -rf "$PREFIX"
 (cd "$d" && mkdir build && cd build && \
   CONFIG_SITE=/dev/null \
   OPT="-DNDEBUG -fwrapv -O2 -Wall" \
+  CPPFLAGS="$I" LDFLAGS="$L" LIBFFI_INCLUDEDIR="$DEPS/include" \
   LIBFFI_CFLAGS="$I" LIBFFI_LIBS="$L -lffi" \
   LIBSQLITE3_CFLAGS="$I" LIBSQLITE3_LIBS="$L -lsqlite3 -lm -ldl -lpthread" \
   ZLIB_CFLAGS="$I" ZLIB_LIBS="$L -lz" \
   BZIP2_CFLAGS="$I" BZIP2_LIBS="$L -lbz2" \
   LIBLZMA_CFLAGS="$I" LIBLZMA_LIBS="$L -llzma" \
-  PKG_CONFIG=false READELF=readelf \
+  PKG_CONFIG=false READELF=/usr/bin/readelf \
   ac_cv_file__dev_ptmx=yes ac_cv_file__dev_ptc=no ac_cv_buggy_getaddrinfo=no \
   py_cv_module__tkinter=n/a py_cv_module__uuid=n/a py_cv_module__gdbm=n/a \
   py_cv_module__dbm=n/a py_cv_module_nis=n/a py_cv_module__crypt=n/a \
