@@ -8,6 +8,7 @@ when it holds several; ``--demo`` uses the bundled demo report.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import shutil
 import subprocess
@@ -91,14 +92,18 @@ def cmd_render(args: argparse.Namespace) -> int:
     from .domain.checks import has_errors, validate
     from .messages import finding_location, finding_message
     from .pdf import FontsUnavailableError, glyph_findings, render_pdf, resolve_fonts
+    from .system.files import write_bytes_atomically
 
+    check_output(args.output, args.file)
     report = load_report(args.file, args.demo, args.report)
     started = time.perf_counter()
     try:
         fonts = resolve_fonts()
         findings = validate(report) + glyph_findings(report, fonts)
         mark = DRAFT_MARK if has_errors(findings) else ""
-        pages = render_pdf(report, args.output, mark=mark, fonts=fonts)
+        pdf = io.BytesIO()
+        pages = render_pdf(report, pdf, mark=mark, fonts=fonts)
+        write_bytes_atomically(args.output, pdf.getvalue())
     except FontsUnavailableError as exc:
         raise CliError(str(exc)) from exc
     except OSError as exc:
@@ -111,6 +116,24 @@ def cmd_render(args: argparse.Namespace) -> int:
         errors = sum(1 for f in findings if f.severity.value == "error")
         print(f"报告有 {errors} 个错误，每页已加“{mark}”标记；用 check 查看详情。")
     return 0
+
+
+def check_output(output: Path, source: Path | None) -> None:
+    """Refuse an output path whose writing would destroy data.
+
+    An export never replaces its own input, a workspace or report file (the live
+    workspace of an open window among them), one of their journal, WAL or lock files, or
+    a folder; what it writes goes through a temporary file and a rename, so the old file
+    survives any failure.
+    """
+    if output.is_dir():
+        raise CliError(f"{output} 是一个文件夹，请指定 PDF 文件名")
+    if source is not None and output.exists() and source.exists() and os.path.samefile(output, source):
+        raise CliError(f"输出文件就是要读取的报告文件本身，不会覆盖它：{output}")
+    from .system.files import holds_our_data
+
+    if holds_our_data(output):
+        raise CliError(f"{output} 是报告文件或工作区数据（或其附属文件），不会用 PDF 覆盖它；请换一个 .pdf 文件名")
 
 
 def cmd_check(args: argparse.Namespace) -> int:

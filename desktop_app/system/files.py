@@ -81,3 +81,56 @@ def delete_after_close(*, nt: bool = _NT) -> bool:
 def can_fsync_folder(*, nt: bool = _NT) -> bool:
     """Whether a folder can be opened and fsynced to make a rename durable (POSIX only)."""
     return not nt
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a hidden temporary file in the same folder.
+
+    The final name only ever holds the old file or the whole new one: the data is synced
+    before the rename (retried while Windows holds the old file), the rename made durable
+    after it, and the temporary file removed when anything fails (a full disk, a pulled
+    USB stick).
+
+    Raises:
+        OSError: the file could not be written (the old one is then untouched).
+    """
+    temp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
+    try:
+        with temp.open("xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        replace_file(temp, path)
+    except BaseException:
+        remove_file(temp)
+        raise
+    if can_fsync_folder():
+        try:
+            fd = os.open(path.parent, os.O_RDONLY)
+        except OSError:
+            return
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
+#: First bytes of every SQLite database (workspaces and .jxzp report files).
+SQLITE_MAGIC = b"SQLite format 3\x00"
+#: Names of a database's side files, and of this app's data files.
+_DATA_ENDINGS = ("-wal", "-shm", "-journal", ".lock", ".jxzp", ".jxdb")
+
+
+def holds_our_data(path: Path) -> bool:
+    """Whether ``path`` is an SQLite database or one of its side files — a workspace or a
+    report file, its journal, WAL, shared memory or lock — which an export must never
+    overwrite. Looks only at the name and the first bytes."""
+    if path.name.lower().endswith(_DATA_ENDINGS):
+        return True
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    except OSError:
+        return False
