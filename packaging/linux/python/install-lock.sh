@@ -33,5 +33,20 @@ for ((m = 17; m <= glibc; m++)); do platforms+=(--platform "manylinux_2_${m}_$AR
 $PIP install -q --disable-pip-version-check --no-deps --only-binary=:all: --require-hashes \
   --python-version 3.11 --implementation cp --abi cp311 --abi abi3 --abi none "${platforms[@]}" \
   --target "$SITE" --upgrade -r "$LOCK"
+# --target --upgrade leaves the dist-info of a replaced version (the bundled pip 22.3.1) and
+# puts console scripts, whose first line names the build machine's Python, in site-packages/bin:
+# drop both (use `python3.11 -m PyInstaller`, `python3.11 -m pip`).
+python3 - "$SITE" "$LOCK" <<'PY'
+import pathlib, re, shutil, sys
+site, lock = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+norm = lambda n: re.sub(r"[-_.]+", "-", n).lower()
+pins = dict(m.groups() for m in re.finditer(r"^([A-Za-z0-9_.-]+)==(\S+)", lock.read_text(), re.M))
+pins = {norm(k): v for k, v in pins.items()}
+for info in site.glob("*.dist-info"):
+    name, _, version = info.name[: -len(".dist-info")].rpartition("-")
+    if norm(name) in pins and version != pins[norm(name)]:
+        shutil.rmtree(info)
+shutil.rmtree(site / "bin", ignore_errors=True)
+PY
 cp "$LOCK" "$stamp"
 echo "== installed $LOCK into $SITE" >&2
