@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import locale
 import os
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app.system.console import encodes_everything
 from tests.platforms import windows_lacks, wine_lacks_qtpdf
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +28,34 @@ def test_check_demo_lists_the_ceiling_error_and_exits_1():
     assert result.returncode == 1, result.stderr
     assert "总分 99 超过预算执行率 81.05% 所允许的最高分 98.11" in result.stdout
     assert "评价结论中等级前后不一" in result.stdout
+
+
+@pytest.mark.parametrize("code_page", ["ansi", "utf-8"])
+@pytest.mark.parametrize("target", ["pipe", "file"])
+def test_check_output_to_a_pipe_or_file_in_every_code_page(tmp_path, code_page, target):
+    """`jxzp check > 结果.txt` and `| findstr` on a Chinese Windows: code page 936 (the ANSI code
+    page under Wine here) and 65001 (UTF-8; PYTHONUTF8=1 gives a pipe the same); UTF-8 on Linux.
+    The output is whole and strictly in the target's encoding; a character GBK lacks (›) falls
+    back instead of ending the run."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    env.pop("PYTHONIOENCODING", None)
+    if code_page == "utf-8":
+        env["PYTHONUTF8"] = "1"
+    command = [sys.executable, "-m", "desktop_app", "check", "--demo"]
+    if target == "file":
+        out_file = tmp_path / "结果.txt"
+        with out_file.open("wb") as handle:
+            result = subprocess.run(command, stdout=handle, stderr=subprocess.PIPE, cwd=ROOT, env=env, timeout=120)
+        raw = out_file.read_bytes()
+    else:
+        result = subprocess.run(command, capture_output=True, cwd=ROOT, env=env, timeout=120)
+        raw = result.stdout
+    assert result.returncode == 1, result.stderr.decode(errors="replace")
+    encoding = "utf-8" if code_page == "utf-8" else locale.getpreferredencoding(False)
+    text = raw.decode(encoding)  # strict
+    assert "总分 99 超过预算执行率 81.05% 所允许的最高分 98.11" in text
+    separator = " › " if encodes_everything(encoding) else " > "
+    assert separator in text and "共 " in text.splitlines()[-1]
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -77,8 +107,8 @@ def test_snapshot_writes_one_png_per_tab_and_per_page(tmp_path):
     assert all(p.stat().st_size > 10_000 for p in tabs + pages)
 
 
-@windows_lacks("a session without a display: every Windows desktop session has its window station, "
-               "so the window would open")
+@windows_lacks("display-less session: every Windows desktop session has its window station, so "
+               "the window would open")
 def test_window_without_display_explains_how_to_render_instead(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     env["PYTHONPATH"] = str(ROOT)
