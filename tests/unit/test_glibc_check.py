@@ -81,6 +81,46 @@ def make_elf(is64: bool, little: bool, needs: dict[str, list[str]], machine: int
     return bytes(image)
 
 
+def make_elf_without_sections(is64: bool, little: bool, needs: dict[str, list[str]]) -> bytes:
+    """An ELF image with program headers only (as after sstrip): PT_LOAD + PT_DYNAMIC."""
+    e = "<" if little else ">"
+    with_sections = make_elf(is64, little, needs)
+    ehsize = 64 if is64 else 52
+    # Reuse the string table and verneed bytes of the sectioned image (same offsets).
+    shoff = struct.unpack_from(e + ("Q" if is64 else "I"), with_sections, 40 if is64 else 32)[0]
+    body = with_sections[ehsize:shoff]
+    phentsize = 56 if is64 else 32
+    base = 0x400000
+    # Layout: header | 2 program headers | body (strtab, verneed) | dynamic array
+    shift = 2 * phentsize
+    strtab_off = ehsize + shift
+    shentsize = 64 if is64 else 40
+    at = shoff + 2 * shentsize + (24 if is64 else 16)  # sh_offset of section 2 (.gnu.version_r)
+    verneed_off = shift + struct.unpack_from(e + ("Q" if is64 else "I"), with_sections, at)[0]
+    dyn_off = ehsize + shift + len(body)
+    dyn_off += (-dyn_off) % 8
+    tags = [(5, base + strtab_off), (10, 64), (0x6FFFFFFE, base + verneed_off),
+            (0x6FFFFFFF, len(needs)), (0, 0)]
+    dyn = b"".join(struct.pack(e + ("qQ" if is64 else "iI"), t, v) for t, v in tags)
+    total = dyn_off + len(dyn)
+    ident = b"\x7fELF" + bytes([2 if is64 else 1, 1 if little else 2, 1]) + bytes(9)
+    if is64:
+        header = ident + struct.pack(e + "HHIQQQIHHHHHH", 3, 62, 1, 0, ehsize, 0, 0,
+                                     ehsize, phentsize, 2, 64, 0, 0)
+        ph = [struct.pack(e + "IIQQQQQQ", 1, 5, 0, base, base, total, total, 0x1000),
+              struct.pack(e + "IIQQQQQQ", 2, 6, dyn_off, base + dyn_off, base + dyn_off,
+                          len(dyn), len(dyn), 8)]
+    else:
+        header = ident + struct.pack(e + "HHIIIIIHHHHHH", 3, 62, 1, 0, ehsize, 0, 0,
+                                     ehsize, phentsize, 2, 40, 0, 0)
+        ph = [struct.pack(e + "IIIIIIII", 1, 0, base, base, total, total, 5, 0x1000),
+              struct.pack(e + "IIIIIIII", 2, dyn_off, base + dyn_off, base + dyn_off,
+                          len(dyn), len(dyn), 6, 4)]
+    image = header + b"".join(ph) + body
+    image += bytes(dyn_off - len(image)) + dyn
+    return image
+
+
 LIBC = {"libc.so.6": ["GLIBC_2.2.5", "GLIBC_2.17", "GLIBC_2.28"],
         "libstdc++.so.6": ["GLIBCXX_3.4.25", "CXXABI_1.3.11", "GLIBCXX_3.4"],
         "libm.so.6": ["GLIBC_2.29"]}
@@ -97,6 +137,14 @@ def test_hand_made_elf_all_classes_and_byte_orders(tmp_path, is64, little):
     assert needs.highest("CXXABI") == (1, 3, 11)
     assert needs.machine == 62
     assert not needs.private
+
+
+@pytest.mark.parametrize("is64", [True, False], ids=["64bit", "32bit"])
+@pytest.mark.parametrize("little", [True, False], ids=["LE", "BE"])
+def test_without_section_headers_the_dynamic_segment_is_read(tmp_path, is64, little):
+    f = tmp_path / "stripped.so"
+    f.write_bytes(make_elf_without_sections(is64, little, {"libc.so.6": ["GLIBC_2.17", "GLIBC_2.34"]}))
+    assert gc.read_elf_needs(f).versions == {"GLIBC_2.17", "GLIBC_2.34"}
 
 
 def test_versions_compare_as_numbers_not_text():
