@@ -28,48 +28,12 @@ from typing import Any
 
 from ..system.files import delete_after_close
 from ..system.host import host_name
+from ..system.locks import try_lock as _try_lock
+from ..system.locks import unlock as _unlock
 from .errors import WorkspaceLockedError, WriteFailedError
 from .files import remove_quietly
 
 log = logging.getLogger(__name__)
-
-if os.name == "nt":  # pragma: no cover - exercised on Windows only
-    import msvcrt
-
-    # msvcrt locks are mandatory byte-range locks: lock one byte far past the holder data
-    # so that a second instance can still read who holds the file.
-    _LOCK_OFFSET = 1 << 20
-
-    def _try_lock(fd: int) -> bool:
-        os.lseek(fd, _LOCK_OFFSET, os.SEEK_SET)
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-
-    def _unlock(fd: int) -> None:
-        os.lseek(fd, _LOCK_OFFSET, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-
-else:
-    import errno
-    import fcntl
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                return False
-            # ENOLCK and friends: a file system without locks (some network shares).
-            # The workspace must be on a local disk anyway; work unlocked rather than not at all.
-            log.warning("cannot lock the workspace (%s); continuing without a lock", exc.strerror)
-        return True
-
-    def _unlock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-
 
 def lock_path(workspace: Path) -> Path:
     """The lock file of the workspace at ``workspace``."""

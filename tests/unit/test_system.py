@@ -6,6 +6,7 @@ Python in Wine; where a function asks the running system, both answers are asked
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import sqlite3
@@ -13,7 +14,7 @@ from pathlib import Path, PureWindowsPath
 
 import pytest
 
-from desktop_app.system import console, filenames, font_dirs, paths
+from desktop_app.system import console, filenames, font_dirs, locks, paths
 from desktop_app.system import files as system_files
 from tests.platforms import WINDOWS
 
@@ -327,3 +328,34 @@ def test_windows_fonts_are_found_by_their_windows_names(tmp_path: Path, monkeypa
     assert first[fonts.FontRole.NUMBERS].name == "simsun.ttc"
     listed = fonts.available_fonts(font_dirs.listed_font_dirs(nt=True, environ=environ))
     assert {info.path.name for info in listed} == {"simfang.ttf", "SIMHEI.TTF", "simkai.ttf", "FZXBSJW.TTF"}
+
+
+# -- locks ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("nt", "code", "held"), [
+    (True, 13, True), (True, 36, True), (True, 0, True),  # MSVC EACCES, EDEADLOCK; Wine's 0
+    (True, 22, False), (True, 40, False),  # EINVAL, ENOSYS: the file system cannot lock
+    (False, errno.EWOULDBLOCK, True), (False, errno.EACCES, True), (False, errno.ENOLCK, False),
+])
+def test_which_lock_failures_mean_another_holder(nt: bool, code: int, held: bool) -> None:
+    """Only "someone has it" refuses; a share without locks (ENOLCK…) is worked on unlocked."""
+    assert locks.held_elsewhere(OSError(code, "x"), nt=nt) is held
+
+
+def test_a_second_handle_is_refused_until_the_first_unlocks(tmp_path: Path) -> None:
+    """On this system (flock here, msvcrt.locking under Wine): even in one process."""
+    path = tmp_path / "工作区.jxdb.lock"
+    first = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0))
+    second = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    try:
+        assert locks.try_lock(first)
+        assert not locks.try_lock(second)
+        os.lseek(second, 0, os.SEEK_SET)
+        assert os.read(second, 10) == b""  # the holder data stays readable while locked
+        locks.unlock(first)
+        assert locks.try_lock(second)
+        locks.unlock(second)
+    finally:
+        os.close(first)
+        os.close(second)
