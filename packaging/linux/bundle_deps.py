@@ -30,6 +30,7 @@ PACKAGES: dict[str, str] = {
     # C++ runtime: the manylinux_2_28 wheels need GCC 8's libstdc++ at most (buster has it)
     "libstdc++.so.6": "libstdc++6",
     "libgcc_s.so.1": "libgcc-s1 | libgcc1",
+    "libatomic.so.1": "libatomic1",  # QtPdf (PDFium) of 6.9
     "libz.so.1": "zlib1g",
     "libzstd.so.1": "libzstd1",
     "libbrotlidec.so.1": "libbrotli1",

@@ -53,9 +53,10 @@ def test_spec_drops_linux_plugins_that_drag_in_gtk_svg_or_gl_buffers(monkeypatch
     for dropped in ("platformthemes/libqgtk3.so", "platforms/libqeglfs.so", "platforms/libqminimal.so",
                     "platforms/libqvnc.so", "wayland-decoration-client/libadwaita.so",
                     "wayland-graphics-integration-client/libqt-plugin-wayland-egl.so",
-                    "imageformats/libqtiff.so"):
+                    "imageformats/libqtiff.so", "platforms/libqwayland-egl.so"):
         assert unused((plugins + dropped, "", "")), dropped
     for kept in ("platforms/libqxcb.so", "platforms/libqoffscreen.so", "platforms/libqwayland.so",
+                 "platforms/libqwayland-generic.so",
                  "platformthemes/libqxdgdesktopportal.so", "imageformats/libqjpeg.so",
                  "platforminputcontexts/libibusplatforminputcontextplugin.so",
                  "printsupport/libcupsprintersupport.so"):
