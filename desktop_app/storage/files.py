@@ -14,10 +14,12 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 from ..system import files as system_files
@@ -217,6 +219,34 @@ def replace_file(src: Path, dst: Path) -> None:
         OSError: as :func:`os.replace`; a sharing violation only after the retries.
     """
     system_files.replace_file(src, dst)
+
+
+#: A temporary file of an export older than this was left by a run that was killed (an
+#: export takes seconds); younger ones may belong to an export still running.
+STALE_TEMP_SECONDS = 600.0
+
+
+def remove_stale_temporaries(dest: Path, *, now: float | None = None) -> list[Path]:
+    """Delete what killed exports to ``dest`` left beside it: ``.<name>.<hex>.tmp`` (+ journal).
+
+    Only files older than :data:`STALE_TEMP_SECONDS`; one still open (Windows: a hung
+    process) is left. Returns the files deleted.
+    """
+    pattern = re.compile(rf"\.{re.escape(dest.name)}\.[0-9a-f]{{8,16}}\.tmp(-journal)?")
+    limit = (time.time() if now is None else now) - STALE_TEMP_SECONDS
+    removed = []
+    try:
+        entries = list(os.scandir(dest.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        try:
+            if pattern.fullmatch(entry.name) and entry.is_file() and entry.stat().st_mtime < limit:
+                if system_files.remove_file(Path(entry.path)):
+                    removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
 
 
 def remove_quietly(*paths: Path) -> None:

@@ -90,6 +90,7 @@ from .files import (
     read_error,
     read_header,
     remove_quietly,
+    remove_stale_temporaries,
     replace_file,
 )
 from .lock import WorkspaceLock, lock_path
@@ -1162,6 +1163,7 @@ class Workspace(RevisionStore):
                 raise WriteFailedError(f"cannot export report {report_id} to {dest}: {exc}", path=dest) from exc
             raise
         fsync_dir(dest.parent)
+        remove_stale_temporaries(dest)  # what an export killed earlier left (Windows keeps no trash)
 
     def import_file(self, src: Path) -> list[str]:
         """Copy the reports of a ``.jxzp`` file (or another workspace) into this workspace.

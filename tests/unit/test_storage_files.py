@@ -386,11 +386,22 @@ w.export_file(w.only_report_id(), Path({str(dest)!r}))
 """
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True)
     assert result.returncode == (9 if WINDOWS else -signal.SIGKILL), result.stderr
-    leftovers = [p.name for p in dest.parent.iterdir() if p != dest]
-    assert all(name.startswith(".report.jxzp.") and ".tmp" in name for name in leftovers)
+    leftovers = [p for p in dest.parent.iterdir() if p != dest]
+    assert leftovers and all(p.name.startswith(".report.jxzp.") and ".tmp" in p.name for p in leftovers)
     assert dest.read_bytes() == exported  # the previous export, whole
     with open_any(dest) as copy:
         assert copy.load(copy.only_report_id()) == big_report()
+    # The next export clears what the killed one left, once it is clearly abandoned.
+    running = dest.with_name(".report.jxzp.0123456789abcdef.tmp")
+    running.write_bytes(b"an export still running")
+    with Workspace.open(ws.path) as again:
+        export(again, dest)
+        assert sorted(dest.parent.iterdir()) == sorted([dest, running, *leftovers])  # all recent
+        old = time.time() - files.STALE_TEMP_SECONDS - 60
+        for leftover in leftovers:
+            os.utime(leftover, (old, old))
+        export(again, dest)
+    assert sorted(dest.parent.iterdir()) == sorted([dest, running])
 
 
 # -- a second instance, a stale lock ------------------------------------------------------------
