@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the Linux packages of the app for 统信UOS 20 / 银河麒麟 V10 (and Debian/Ubuntu):
 #
-#   packaging/linux/build.sh [--arch x86_64|aarch64] [--python PY]
+#   packaging/linux/build.sh [--arch x86_64|aarch64] [--python-prefix DIR | --python PY]
 #
 # Output in dist/ (gitignored):
 #   cn.gov.czj.jxzp_<version>_<amd64|arm64>.deb   the UOS/Kylin app-store layout under
@@ -23,18 +23,23 @@
 #   5. glibc_check.py --max 2.28 (x86_64) / 2.31 (aarch64) over the whole bundle: fails the
 #      build above the limit; then `jxzp --smoke-test` (aarch64: under qemu, in the root);
 #   6. the .deb (dpkg-deb --root-owner-group -Zxz) and the .tar.gz.
-# --python PY uses an existing interpreter with the lock's packages instead of step 1
-# (development only: the Depends and glibc checks then warn instead of failing).
+# --python-prefix DIR uses a Python already made like step 1 (DIR/bin/python3.11 with the lock
+# in its site-packages) instead of running step 1. --python PY uses any interpreter with the
+# app's packages (development only: the Depends and glibc checks then warn, not fail).
+# fcitx/build-plugins.sh needs FCITX5_QT_GIT (a clone of github.com/fcitx/fcitx5-qt) while
+# the mirror lacks the fcitx5-qt tarball; without it the last plugins built are used.
 set -euo pipefail
 
 ARCH="$(uname -m)"
 PY=""
 DEV=0
+PREFIX_GIVEN=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --arch) ARCH="$2"; shift 2 ;;
     --python) PY="$2"; DEV=1; shift 2 ;;
-    *) echo "usage: $0 [--arch x86_64|aarch64] [--python PY]" >&2; exit 2 ;;
+    --python-prefix) PREFIX_GIVEN="$(realpath "$2")"; shift 2 ;;
+    *) echo "usage: $0 [--arch x86_64|aarch64] [--python-prefix DIR | --python PY]" >&2; exit 2 ;;
   esac
 done
 case "$ARCH" in
@@ -65,12 +70,16 @@ mkdir -p "$STAGE" "$OUT"
 
 # --- 1. Python ------------------------------------------------------------------------
 if [ -z "$PY" ]; then
-  log "Python for old glibc"
-  "$HERE/python/build-python.sh" "$ARCH"
-  "$HERE/python/install-lock.sh" "$ARCH"
-  PY="$CACHE/python-$ARCH/bin/python3.11"
-  SITE="$CACHE/python-$ARCH/lib/python3.11/site-packages"
-  PY_LICENSE="$CACHE/python-$ARCH/lib/python3.11/LICENSE.txt"
+  PYPREFIX="${PREFIX_GIVEN:-$CACHE/python-$ARCH}"
+  if [ -z "$PREFIX_GIVEN" ]; then
+    log "Python for old glibc"
+    "$HERE/python/build-python.sh" "$ARCH"
+    "$HERE/python/install-lock.sh" "$ARCH"
+  fi
+  PY="$PYPREFIX/bin/python3.11"
+  SITE="$PYPREFIX/lib/python3.11/site-packages"
+  PY_LICENSE="$PYPREFIX/lib/python3.11/LICENSE.txt"
+  [ -d "$SITE/PySide6" ] && [ -d "$SITE/PyInstaller" ] || { echo "no PySide6/PyInstaller in $SITE" >&2; exit 1; }
 else
   [ "$ARCH" = "$(uname -m)" ] || { echo "--python only for the build machine's arch" >&2; exit 2; }
   SITE="$("$PY" -c 'import PySide6, pathlib; print(pathlib.Path(PySide6.__file__).parents[1])')"
