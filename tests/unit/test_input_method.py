@@ -237,6 +237,7 @@ def test_address_parsing() -> None:
         "\0/tmp/dbus-x", "/run/user/1,/bus"]
 
 
+@needs_unix_sockets
 @pytest.mark.skipif(shutil.which("dbus-daemon") is None, reason="dbus-daemon not installed")
 def test_bus_names_from_a_real_dbus_daemon(tmp_path: Path) -> None:
     address = f"unix:path={tmp_path / 'bus'}"
