@@ -38,6 +38,8 @@ fi
 [ -s "$ARM_ROOT/etc/machine-id" ] || cp /etc/machine-id "$ARM_ROOT/etc/machine-id"
 rm -rf "$ARM_ROOT/opt/imtest" && mkdir -p "$ARM_ROOT/opt/imtest/plugins"
 cp -r "$PLUGINS" "$ARM_ROOT/opt/imtest/plugins/"
+# fcitx5-qt's plugin too (kept apart in gpl/ unless built with FCITX5_QT_PLUGIN=bundle)
+cp "$CACHE"/fcitx-plugins-aarch64/gpl/platforminputcontexts/*.so "$ARM_ROOT/opt/imtest/plugins/platforminputcontexts/" 2>/dev/null
 cat > "$ARM_ROOT/opt/imtest/imtest.py" <<'EOF'
 import sys
 from PySide6.QtCore import QTimer
