@@ -5,8 +5,9 @@ Facts this rests on (shared/linux-input.md, measured): the PySide6 wheels ship o
 whose session exports ``QT_IM_MODULE=fcitx``. With no fcitx plugin Qt silently falls back to
 ``compose`` and Chinese cannot be typed. The packaged app bundles fcitx plugins (see
 packaging/linux/fcitx): ``fcitx`` (fcitx-qt5, speaks fcitx 4's protocol, which fcitx5 also
-serves) and, where the package ships it, ``fcitx5`` (fcitx5-qt). A fcitx plugin stays "valid" with no input method running,
-so Qt never falls through it: the choice is made here from who owns the session bus. Without
+serves) and, where the package ships it, ``fcitx5`` (fcitx5-qt). A fcitx plugin stays "valid"
+with no input method running, so Qt never falls through it: the choice is made here from who
+owns the session bus. Without
 a bundled plugin (a source checkout), fcitx5 is still reached through its IBus frontend:
 Qt's ``ibus`` plugin with ``IBUS_USE_PORTAL=1``. Qt 6.11 reads ``QT_IM_MODULES`` before
 ``QT_IM_MODULE``, so both are set.
