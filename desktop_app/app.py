@@ -16,10 +16,12 @@ carry no user text and exception messages are withheld (:class:`PrivateFormatter
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import logging.handlers
 import os
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 from types import TracebackType
@@ -32,6 +34,48 @@ WORKSPACE_FILE = "workspace.jxdb"
 BACKUP_DIR = "backups"
 LOG_FILE = ("logs", "app.log")
 log = logging.getLogger("desktop_app")
+
+
+class DataFolderError(Exception):
+    """The data folder cannot hold the workspace: not a folder, a link loop, not writable.
+
+    Attributes:
+        path: the folder as given.
+        reason: ``not_a_folder``, ``loop``, or a write reason of
+            :func:`~desktop_app.storage.errors.write_reason` (``read_only``, ``disk_full``…).
+    """
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"data folder {path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+def prepare_data_dir(path: Path) -> Path:
+    """The data folder ``path``, resolved, created and proven writable.
+
+    Raises:
+        DataFolderError: the folder cannot be used, with the reason.
+    """
+    from .storage.errors import write_reason
+
+    try:
+        resolved = path.expanduser().resolve()
+    except RuntimeError as exc:  # Python ≤ 3.12: a symlink loop
+        raise DataFolderError(path, "loop") from exc
+    except OSError as exc:  # 3.13+: ELOOP; or a device gone
+        raise DataFolderError(path, "loop" if exc.errno == errno.ELOOP else write_reason(exc)) from exc
+    if resolved.exists() and not resolved.is_dir():
+        raise DataFolderError(path, "not_a_folder")
+    try:
+        resolved.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=resolved):  # a read-only mount says so only on a write
+            pass
+    except OSError as exc:
+        reason = "loop" if exc.errno == errno.ELOOP else (
+            "not_a_folder" if exc.errno in (errno.EEXIST, errno.ENOTDIR) else write_reason(exc))
+        raise DataFolderError(path, reason) from exc
+    return resolved
 
 
 def default_data_dir() -> Path:
@@ -160,9 +204,15 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    data_dir = (args.data_dir or default_data_dir()).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    log_path = setup_logging(data_dir)
+    try:
+        data_dir = prepare_data_dir(args.data_dir or default_data_dir())
+        log_path = setup_logging(data_dir)
+    except DataFolderError as exc:
+        return explain_data_folder(exc)
+    except OSError as exc:  # the logs folder inside it
+        from .storage.errors import write_reason
+
+        return explain_data_folder(DataFolderError(args.data_dir or default_data_dir(), write_reason(exc)))
     from .system.input_method import configure_input_method
 
     configure_input_method()  # Linux: the fcitx/ibus choice must be in the environment before QApplication
@@ -186,6 +236,20 @@ def main(argv: list[str] | None = None) -> int:
     document.flush()
     workspace.close()
     return int(code)
+
+
+def explain_data_folder(error: DataFolderError) -> int:
+    """Say why the data folder cannot be used and how to choose another; returns 1."""
+    from PySide6.QtWidgets import QApplication
+
+    from .ui.errors import Messages, data_folder_message, tr
+
+    text = data_folder_message(error.path, error.reason)
+    print(text, file=sys.stderr)
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    install_qt_translations(app)
+    Messages.error(None, tr("无法使用数据文件夹"), text)
+    return 1
 
 
 def install_qt_translations(app: Any) -> bool:

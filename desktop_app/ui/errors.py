@@ -65,6 +65,25 @@ def storage_message(error: Exception) -> str:
     return texts.get(code, tr("操作失败：{error}").format(error=error))
 
 
+def data_folder_message(path: Path, reason: str) -> str:
+    """Why the data folder cannot be used, and how to start with another one."""
+    reasons = {
+        "not_a_folder": tr("这个位置是一个文件，不是文件夹。"),
+        "loop": tr("路径中的链接（快捷方式）互相指向，找不到真正的位置。"),
+        "read_only": tr("该文件夹是只读的，或者没有写入权限（例如只读挂载的磁盘、写保护的U盘）。"),
+        "disk_full": tr("磁盘已满。"),
+        "vanished": tr("该位置不存在或无法访问（U盘被拔出、网络断开？）。"),
+        "io": tr("读写设备时出错。"),
+        "locked": tr("该位置正被其他程序占用。"),
+    }
+    return tr("无法使用数据文件夹：\n{path}\n{reason}\n\n"
+              "报告都保存在这个文件夹里，程序没有改动其中的任何内容。请检查该文件夹（或它所在的磁盘、U盘）"
+              "后重新启动；也可以用 --data-dir 指定另一个可以写入的文件夹，例如：\n"
+              "  jxzp --data-dir \"D:\\报告数据\"（Windows）\n"
+              "  jxzp --data-dir ~/报告数据（统信UOS、银河麒麟）").format(
+        path=path, reason=reasons.get(reason, tr("无法写入该位置。")))
+
+
 def crash_message(*, saved: bool, saved_at: datetime | None, workspace: Path | None, log_path: Path,
                   error: str = "") -> str:
     """What the crash dialog says: whether the data is safe, where it is, where the log is."""
