@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # System packages the app and its tests need on Debian-family systems (Debian, 统信UOS,
 # 银河麒麟): Qt's runtime libraries (offscreen and X11), the TrueType CJK fonts the PDF
-# embeds, poppler-utils (pdffonts/pdftotext/pdftoppm in tests) and Xvfb for real-window runs.
+# embeds, poppler-utils (pdffonts/pdftotext/pdftoppm in tests), strace (the privacy test sees
+# sockets opened by C code) and Xvfb for real-window runs.
 # Usage: packaging/linux/system-deps.sh [--check]   (--check: exit 1 if anything is missing)
 set -euo pipefail
 PACKAGES=(
@@ -9,7 +10,7 @@ PACKAGES=(
   xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
   libxcb-render0 libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0
   fonts-lxgw-wenkai fonts-arphic-uming fonts-arphic-ukai fonts-wqy-microhei
-  poppler-utils
+  poppler-utils strace
 )
 missing=()
 for package in "${PACKAGES[@]}"; do

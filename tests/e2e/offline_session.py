@@ -47,6 +47,16 @@ def forbidden(*args: object, **kwargs: object) -> None:
     raise OSError("network access is forbidden in this session")
 
 
+#: Marks where the session is, for a system-call trace of it (test_crash_and_privacy.py):
+#: an access() of a path under this folder, which does not exist, shows in the trace.
+PHASE_MARK = "/nonexistent-jxzp-phase/"
+
+
+def phase(name: str) -> None:
+    """Tell a tracer (strace) that the session enters phase ``name``."""
+    os.access(PHASE_MARK + name, os.F_OK)
+
+
 def main() -> int:
     global watching
     data_dir, out, hostile = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
@@ -87,10 +97,12 @@ def main() -> int:
     # JXZP_TEST_NO_QTPDF: the caller knows QtPdf cannot run here (PDFium under Wine).
     if printing.QPdfDocument is not None and not os.environ.get("JXZP_TEST_NO_QTPDF"):
         pdf = printing.load_pdf(data)
+        phase("print")  # Qt's printing asks the system print service (CUPS) for its printers
         printer = printing.new_printer(pdf)
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(str(out / "printed.pdf"))
         result["printed_pages"] = printing.print_pdf(pdf, printer, max_dpi=72)
+        phase("after-print")
     report_id = document.report.report_id
     window.workspace.export_file(report_id, out / "report.jxzp")
     result["imported"] = len(window.workspace.import_file(out / "report.jxzp"))

@@ -55,11 +55,16 @@ def session(tmp_path_factory) -> dict:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", USER=USER, LOGNAME=USER, USERNAME=USER, HOME=str(home))
     if under_wine():
         env["JXZP_TEST_NO_QTPDF"] = "1"  # PDFium stops on a breakpoint under Wine: no print-to-file
-    result = subprocess.run([sys.executable, str(SESSION), str(data_dir), str(out), str(hostile)], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=120)
+    command = [sys.executable, str(SESSION), str(data_dir), str(out), str(hostile)]
+    trace = base / "syscalls.txt"
+    if STRACE:  # sockets opened by C code (Qt, CUPS) are invisible to the Python-level guard
+        command = [STRACE, "-f", "-qq", "-o", str(trace), "-e", "trace=socket,connect,sendto,sendmsg,access,"
+                   "faccessat,faccessat2", *command]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     data = json.loads(result.stdout.strip().splitlines()[-1])
-    data.update(base=str(base), data_dir=str(data_dir), out=str(out), home=str(home), stderr=result.stderr)
+    data.update(base=str(base), data_dir=str(data_dir), out=str(out), home=str(home), stderr=result.stderr,
+                trace=str(trace) if STRACE else "")
     return data
 
 
@@ -69,6 +74,34 @@ def test_a_whole_session_opens_no_socket_and_runs_nothing_from_files(session) ->
     assert session["findings"] >= 0
     assert session["hostile"] in ("imported 1", "refused storage_error", "refused damaged")
     assert "network access is forbidden" not in session["stderr"]
+
+
+#: strace, where the system has it (Linux; .ci/run installs it): sees every socket of the process.
+STRACE = shutil.which("strace") if sys.platform.startswith("linux") else None
+_INET = re.compile(r"\b(socket|connect|sendto|sendmsg)\(.*\bAF_INET6?\b")
+_PORT = re.compile(r"sin6?_port=htons\((\d+)\)")
+_ADDRESS = re.compile(r'inet_(?:addr|pton)\((?:AF_INET6, )?"([^"]+)"')
+
+
+@pytest.mark.skipif(STRACE is None, reason="needs strace (Linux): there is no system-call tracer on Windows")
+def test_no_network_socket_from_any_code_and_printing_only_asks_the_local_print_service(session) -> None:
+    """The whole session, Qt's and the C libraries' sockets included: no IPv4/IPv6 socket at all,
+    except while printing, when Qt asks the system print service (CUPS) on this computer
+    (127.0.0.1 / ::1, port 631) which printers exist; local sockets (X11, D-Bus) are not network."""
+    from offline_session import PHASE_MARK
+
+    phase = "start"
+    outside, printing = [], []
+    for line in Path(session["trace"]).read_text(encoding="utf-8", errors="replace").splitlines():
+        if PHASE_MARK in line:
+            phase = line.split(PHASE_MARK, 1)[1].split('"', 1)[0]
+        elif _INET.search(line):
+            (printing if phase == "print" else outside).append(line)
+    assert outside == []
+    for line in printing:
+        if "connect(" in line:
+            assert _PORT.search(line).group(1) == "631", line
+            assert _ADDRESS.search(line).group(1) in ("127.0.0.1", "::1"), line
 
 
 def test_the_exception_hook_saves_the_edit_first_and_says_where_things_are(session) -> None:
