@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test suite under the real Windows CPython 3.13 in Wine, Chinese locale (code page 936).
 #
-#   packaging/windows/test.sh                 # the whole suite (~6-8 min on 2 cores)
+#   packaging/windows/test.sh                 # the whole suite (~3.5 min on 2 cores)
 #   packaging/windows/test.sh tests/unit -k paths   # pytest arguments as usual
 #   packaging/windows/test.sh --ci            # the CI check: unit + storage tests, timed;
 #                                             # installs Wine, the Windows Python and wheels
@@ -51,7 +51,7 @@ link_font $debian/lxgw-wenkai/LXGWWenKai-Regular.ttf LXGWWenKai-Regular.ttf
 link_font $debian/dejavu/DejaVuSans.ttf DejaVuSans.ttf
 
 # The unit tests and the storage-related end-to-end files that take seconds, not minutes.
-CI_TESTS=(tests/unit tests/e2e/test_durability.py tests/e2e/test_file_situations.py)
+CI_TESTS=(tests/unit tests/e2e/test_durability.py tests/e2e/test_file_situations.py tests/e2e/test_fuzz_files.py)
 
 args=(-p no:cacheprovider)
 if [ $ci = 1 ]; then
