@@ -4,7 +4,7 @@ Run by verify.sh under Wine with the Windows Python and the test site-packages, 
 prefix whose C:\\Windows\\Fonts holds 宋体/微软雅黑 as .ttc collections: one label and one line
 edit per font — Qt's own default (what the app got before it named its font), 微软雅黑 UI and
 宋体 (faces of .ttc collections), 黑体 (a single .ttf) — saved as one PNG, plus a line per font
-saying whether Qt resolved the family asked for and whether the font claims every character.
+saying whether the family is installed and which one Qt resolved it to.
 
 Test harness only. Usage: python font_probe.py OUT.png
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QFontMetrics
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 TEXT = "2024年度预算执行率97.26%，第3季度（1–12月）：编号No.15；合计1,234.56元"
@@ -32,11 +32,8 @@ def main(out: str) -> int:
         if family is not None:
             font.setFamilies([family])
         resolved = QFontInfo(font).family()
-        metrics = QFontMetrics(font)
-        missing = sorted({ch for ch in TEXT if not metrics.inFont(ch)})
         name = family or f"Qt default ({default.family()})"
-        print(f"{name}: installed={family is None or family in families} resolved={resolved!r} "
-              f"missing={''.join(missing)!r}")
+        print(f"{name}: installed={family is None or family in families} resolved={resolved!r}")
         label = QLabel(f"{name} → {resolved}：{TEXT}")
         label.setFont(font)
         edit = QLineEdit(TEXT)
