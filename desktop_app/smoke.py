@@ -20,6 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from .system.console import configure_stream
+
 
 class SmokeFailure(Exception):
     """A step found the app broken; the message says how."""
@@ -102,6 +104,7 @@ class SmokeTest:
 def run(out: TextIO | None = None) -> int:
     """Run every step; returns the exit code (0 = the app works)."""
     out = out or sys.stdout or open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - windowed exe
+    configure_stream(out)  # a pipe on code page 936 must not end the run (system/console.py)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     frozen = "frozen" if getattr(sys, "frozen", False) else "source"
     print(f"smoke test ({frozen}, Python {sys.version.split()[0]}, {sys.platform})", file=out, flush=True)
