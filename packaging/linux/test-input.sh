@@ -4,7 +4,7 @@
 #   packaging/linux/test-input.sh [APP-COMMAND [ARGS...]]
 #
 # APP-COMMAND defaults to the source checkout's `.venv/bin/python -m desktop_app`; give the
-# installed app instead (e.g. /opt/apps/cn.gov.jxzp/files/jxzp) to test the frozen bundle.
+# installed app instead (e.g. /opt/apps/cn.gov.czj.jxzp/files/jxzp, or that folder extracted from the .deb with dpkg-deb -x) to test the frozen bundle.
 # `--data-dir TMP` is appended. For each input method in $IMS (default "fcitx5 fcitx4 ibus"):
 # Xvfb, a private D-Bus session and the input method with pinyin active are started, with the
 # environment such a desktop session exports (QT_IM_MODULE, XMODIFIERS); the app opens, the
