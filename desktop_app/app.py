@@ -390,9 +390,12 @@ def install_excepthook(document: Any, window: Any, log_path: Path) -> None:
             log.exception("flush after an unexpected error failed")
         if error.__traceback__ is None:
             error = error.with_traceback(tb)
-        log.error("unexpected error; the report was %s", "saved" if saved else "NOT saved", exc_info=error)
-        for handler in logging.getLogger().handlers:
-            handler.flush()
+        try:  # a full disk must not stop the dialog below: the log is the lesser loss
+            log.error("unexpected error; the report was %s", "saved" if saved else "NOT saved", exc_info=error)
+            for handler in logging.getLogger().handlers:
+                handler.flush()
+        except Exception:  # noqa: BLE001 - already failing
+            pass
         if busy:
             return
         busy = True

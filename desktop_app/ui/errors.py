@@ -31,6 +31,13 @@ def _write_failed_message(reason: str) -> str:
     return texts.get(reason, tr("无法写入所选位置。")) + tr("原有数据没有改动，也没有留下不完整的文件。")
 
 
+def write_error_message(error: BaseException) -> str:
+    """The Chinese sentence for a failed file write (an ``OSError``), never its English text."""
+    from ..storage.errors import write_reason
+
+    return _write_failed_message(write_reason(error))
+
+
 def storage_message(error: Exception) -> str:
     """A plain Chinese sentence for a storage failure (by its code and reason, never its text)."""
     code = getattr(error, "code", "")

@@ -35,7 +35,7 @@ from ..domain.money import format_number, format_percent
 from ..domain.totals import Totals
 from ..system.filenames import safe_file_name
 from .document import ReportDocument, SaveState
-from .errors import Messages, storage_message
+from .errors import Messages, storage_message, write_error_message
 from .models.findings import FindingsModel, severity_icon
 from .report_output import ReportOutput
 from .tabs.base import ReportTab
@@ -409,16 +409,27 @@ class MainWindow(QMainWindow):
             self.settings.set_last_report(report_id)
 
     def new_report(self) -> None:
-        """Start an empty report."""
+        """Start an empty report (a failed write is explained; the open report stays)."""
         self.document.flush()
         report = Report()
-        self.workspace.save(report)
+        try:
+            self.workspace.save(report)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            log.warning("new report not saved", exc_info=exc)
+            Messages.error(self, self.tr("新建报告"), storage_message(exc))
+            return
         self.open_report(report.report_id)
 
     def copy_report(self) -> None:
         """Copy the current report as a new one and open the copy."""
         self.document.flush()
-        self.open_report(self.workspace.copy(self.document.report.report_id))
+        try:
+            copy_id = self.workspace.copy(self.document.report.report_id)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            log.warning("copy not saved", exc_info=exc)
+            Messages.error(self, self.tr("复制为新报告"), storage_message(exc))
+            return
+        self.open_report(copy_id)
 
     def open_report_list(self) -> None:
         """Show 打开报告."""
@@ -507,7 +518,8 @@ class MainWindow(QMainWindow):
             Messages.error(self, self.tr("导出PDF"), self.tr("找不到可用的中文字体：{detail}").format(detail=exc))
             return False
         except OSError as exc:
-            Messages.error(self, self.tr("导出PDF"), self.tr("无法写入 {path}：{error}").format(path=path, error=exc.strerror or exc))
+            Messages.error(self, self.tr("导出PDF"), self.tr("无法写入 {path}。").format(path=path)
+                           + write_error_message(exc))
             return False
         finally:
             QApplication.restoreOverrideCursor()

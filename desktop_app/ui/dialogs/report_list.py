@@ -132,20 +132,34 @@ class ReportListDialog(QDialog):
         if summary is None:
             return
         if summary.deleted:
-            self.workspace.restore(summary.report_id)
+            try:
+                self.workspace.restore(summary.report_id)
+            except Exception as exc:  # noqa: BLE001 - shown to the user
+                Messages.error(self, self.tr("恢复报告"), storage_message(exc))
+                return
         self.chosen_id = summary.report_id
         self.accept()
 
     def _on_new_clicked(self) -> None:
         report = Report()
-        self.workspace.save(report)
+        try:
+            self.workspace.save(report)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            Messages.error(self, self.tr("新建报告"), storage_message(exc))
+            return
         self.chosen_id = report.report_id
         self.accept()
 
     def _on_copy_clicked(self) -> None:
         summary = self.selected()
-        if summary is not None:
-            self.refresh(self.workspace.copy(summary.report_id))
+        if summary is None:
+            return
+        try:
+            copy_id = self.workspace.copy(summary.report_id)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            Messages.error(self, self.tr("复制为新报告"), storage_message(exc))
+            return
+        self.refresh(copy_id)
 
     def _on_delete_clicked(self) -> None:
         summary = self.selected()
@@ -166,5 +180,9 @@ class ReportListDialog(QDialog):
     def _on_restore_clicked(self) -> None:
         summary = self.selected()
         if summary is not None and summary.deleted:
-            self.workspace.restore(summary.report_id)
+            try:
+                self.workspace.restore(summary.report_id)
+            except Exception as exc:  # noqa: BLE001 - shown to the user
+                Messages.error(self, self.tr("恢复报告"), storage_message(exc))
+                return
             self.refresh(summary.report_id)
