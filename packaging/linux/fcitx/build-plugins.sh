@@ -4,9 +4,10 @@
 #   packaging/linux/fcitx/build-plugins.sh x86_64|aarch64
 #
 # Output: ${JXZP_CACHE:-$HOME/.cache/jxzp}/fcitx-plugins-<ARCH>/
-#   platforminputcontexts/libfcitxplatforminputcontextplugin-qt6.so  (fcitx-qt5 1.2.7: fcitx 4 + fcitx5)
-#   platforminputcontexts/libfcitx5platforminputcontextplugin.so     (fcitx5-qt 5.1.9: fcitx5 + fcitx 4)
-#   licenses/                                                          (BSD-3 / LGPL-2.1+ texts, bundle them)
+#   platforminputcontexts/libfcitxplatforminputcontextplugin-qt6.so  (fcitx-qt5 1.2.7, BSD-3: fcitx 4 + fcitx5)
+#   gpl/platforminputcontexts/libfcitx5platforminputcontextplugin.so (fcitx5-qt 5.1.9: fcitx5 + fcitx 4;
+#       BSD-3 + GPL-2.0-or-later; in platforminputcontexts/ instead with FCITX5_QT_PLUGIN=bundle)
+#   licenses/                                                          (licence texts, bundle them)
 #   BUILDINFO                                                          (versions, symbol versions needed)
 # Copy platforminputcontexts/*.so into the bundle's PySide6/Qt/plugins/platforminputcontexts/.
 #
@@ -53,6 +54,12 @@ TOOLS_DEBS="libc6 libstdc++6 libgcc-s1 libpcre2-16-0"   # runtime of Debian 13's
 BULLSEYE_PKGS=build-essential,pkg-config,patchelf,file,ca-certificates,x11proto-dev,libxcb1-dev,libxkbcommon-dev,gcc-aarch64-linux-gnu,g++-aarch64-linux-gnu
 
 log() { echo "== $*" >&2; }
+
+# One build at a time per cache (packaging/linux/build.sh runs this script too): both arches
+# share the source and apt folders.
+mkdir -p "$WORK"
+exec 9>"$WORK/.build.lock"
+flock -w 3600 9 || { echo "another build-plugins.sh holds $WORK/.build.lock" >&2; exit 1; }
 sha_check() { echo "$2  $1" | sha256sum -c --quiet - || { echo "sha256 mismatch: $1" >&2; exit 1; }; }
 
 mkdir -p "$WORK/src" "$WORK/debs" "$WORK/wheels"
@@ -80,17 +87,25 @@ sha_check "$FCITX_QT5_TARBALL" "$FCITX_QT5_SHA256"
 if [ ! -f "$FCITX5_QT_TARBALL" ]; then
   curl -fsSLO "$MIRROR/pool/main/f/fcitx5-qt/$FCITX5_QT_TARBALL" || rm -f "$FCITX5_QT_TARBALL"
 fi
+GIT_TAR=fcitx5-qt-$FCITX5_QT_COMMIT.tar   # a verified git export kept from an earlier run
+if [ ! -f "$FCITX5_QT_TARBALL" ] && [ -z "${FCITX5_QT_GIT:-}" ] && [ ! -f "$GIT_TAR" ]; then
+  echo "fcitx5-qt tarball not on the mirror: set FCITX5_QT_GIT to a clone of github.com/fcitx/fcitx5-qt" >&2
+  exit 1
+fi
 rm -rf src-fcitx-qt5 src-fcitx5-qt && mkdir src-fcitx-qt5 src-fcitx5-qt
 tar -xf "$FCITX_QT5_TARBALL" -C src-fcitx-qt5 --strip-components=1
 if [ -f "$FCITX5_QT_TARBALL" ]; then
   sha_check "$FCITX5_QT_TARBALL" "$FCITX5_QT_SHA256"
   tar -xf "$FCITX5_QT_TARBALL" -C src-fcitx5-qt --strip-components=1
-else
-  : "${FCITX5_QT_GIT:?fcitx5-qt tarball not on the mirror: set FCITX5_QT_GIT to a clone of github.com/fcitx/fcitx5-qt}"
+elif [ -n "${FCITX5_QT_GIT:-}" ]; then
   log "fcitx5-qt from git $FCITX5_QT_GIT"
   [ "$(git -C "$FCITX5_QT_GIT" rev-parse "$FCITX5_QT_COMMIT^{tree}")" = "$FCITX5_QT_TREE" ] ||
     { echo "fcitx5-qt commit $FCITX5_QT_COMMIT missing or its tree differs" >&2; exit 1; }
-  git -C "$FCITX5_QT_GIT" archive "$FCITX5_QT_COMMIT" | tar -x -C src-fcitx5-qt
+  git -C "$FCITX5_QT_GIT" archive -o "$GIT_TAR.part" "$FCITX5_QT_COMMIT" && mv "$GIT_TAR.part" "$GIT_TAR"
+  tar -xf "$GIT_TAR" -C src-fcitx5-qt
+else
+  log "fcitx5-qt from $WORK/src/$GIT_TAR (verified when it was exported)"
+  tar -xf "$GIT_TAR" -C src-fcitx5-qt
 fi
 
 # --- Debian 13 Qt 6.8.2 headers and tools, through a private apt root (machine sources untouched)
@@ -239,9 +254,15 @@ log "compile ($ARCH) in $ROOT"
 chroot "$ROOT" /bin/bash "/build/fcitx-$ARCH/build.sh"
 
 # --- output layout, licences, checks -----------------------------------------------------------
-rm -rf "$OUT"; mkdir -p "$OUT/platforminputcontexts" "$OUT/licenses/fcitx-qt5" "$OUT/licenses/fcitx5-qt"
+# fcitx5-qt's plugin contains GPL-2.0-or-later code (platforminputcontext/font.cpp): it goes
+# into the bundle folder only on request (FCITX5_QT_PLUGIN=bundle); by default it is left in
+# gpl/ and the bundle carries fcitx-qt5's BSD-3 plugin alone, which serves fcitx 4 and fcitx5.
+F5DEST=gpl/platforminputcontexts
+[ "${FCITX5_QT_PLUGIN:-}" != bundle ] || F5DEST=platforminputcontexts
+FINAL=$OUT; OUT=$OUT.new   # the previous output stays until this one passes its checks
+rm -rf "$OUT"; mkdir -p "$OUT/platforminputcontexts" "$OUT/$F5DEST" "$OUT/licenses/fcitx-qt5" "$OUT/licenses/fcitx5-qt"
 cp "$B/fcitx-qt5/qt6/platforminputcontext/libfcitxplatforminputcontextplugin-qt6.so" "$OUT/platforminputcontexts/"
-cp "$B/fcitx5-qt/qt6/libfcitx5platforminputcontextplugin.so" "$OUT/platforminputcontexts/"
+cp "$B/fcitx5-qt/qt6/libfcitx5platforminputcontextplugin.so" "$OUT/$F5DEST/"
 cp "$B/fcitx-qt5/COPYING" "$B/fcitx-qt5/COPYING.BSD" "$OUT/licenses/fcitx-qt5/"
 cp "$B"/fcitx5-qt/LICENSES/* "$OUT/licenses/fcitx5-qt/"
 # platforminputcontext/font.{h,cpp} are GPL-2.0-or-later (the rest BSD-3-Clause); upstream's
@@ -253,15 +274,17 @@ fail=0
   echo "built: $(date -u +%FT%TZ) on $(uname -m) by $0"
   echo "fcitx-qt5 $FCITX_QT5_VERSION, fcitx5-qt $FCITX5_QT_VERSION; Qt headers Debian $QT_DEB_VERSION;"
   echo "linked against PySide6-Essentials $PYSIDE_LINK ($WHEEL_TAG); GCC: $(chroot "$ROOT" ${CROSS}g++ -dumpfullversion)"
-  for so in "$OUT"/platforminputcontexts/*.so; do
-    echo "-- $(basename "$so")"
+  for so in "$OUT"/platforminputcontexts/*.so "$OUT"/gpl/platforminputcontexts/*.so; do
+    [ -f "$so" ] || continue
+    echo "-- ${so#$OUT/}"
     readelf -d "$so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/  NEEDED \1/p'
     vers=$(objdump -T "$so" | grep -oE '(GLIBC|GLIBCXX|CXXABI|GCC)_[0-9.]+' | sort -u -V | tr '\n' ' ')
     echo "  versions: $vers"
   done
 } > "$OUT/BUILDINFO"
 cat "$OUT/BUILDINFO"
-for so in "$OUT"/platforminputcontexts/*.so; do
+for so in "$OUT"/platforminputcontexts/*.so "$OUT"/gpl/platforminputcontexts/*.so; do
+  [ -f "$so" ] || continue
   for v in $(objdump -T "$so" | grep -oE 'GLIBC_[0-9.]+' | sort -u); do
     [ "$(printf '%s\n%s\n' "${v#GLIBC_}" "$MAX_GLIBC" | sort -V | tail -1)" = "$MAX_GLIBC" ] ||
       { echo "FAIL $(basename "$so") needs $v > GLIBC_$MAX_GLIBC"; fail=1; }
@@ -276,7 +299,11 @@ for so in "$OUT"/platforminputcontexts/*.so; do
   done
 done
 if [ -f "$HERE/../glibc_check.py" ]; then  # the project's own checker, same limit
-  python3 "$HERE/../glibc_check.py" --max "$MAX_GLIBC" "$OUT/platforminputcontexts" | tee -a "$OUT/BUILDINFO" || fail=1
+  python3 "$HERE/../glibc_check.py" --max "$MAX_GLIBC" "$OUT/platforminputcontexts" "$OUT/gpl" | tee -a "$OUT/BUILDINFO" || fail=1
 fi
-[ $fail = 0 ] && log "OK: $OUT (needs at most GLIBC_$MAX_GLIBC, GLIBCXX_$MAX_GLIBCXX)"
+if [ $fail = 0 ]; then
+  sed -i "s|$OUT/|$FINAL/|g" "$OUT/BUILDINFO"
+  rm -rf "$FINAL" && mv "$OUT" "$FINAL"
+  log "OK: $FINAL (needs at most GLIBC_$MAX_GLIBC, GLIBCXX_$MAX_GLIBCXX)"
+fi
 exit $fail
