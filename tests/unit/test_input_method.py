@@ -237,8 +237,8 @@ def test_address_parsing() -> None:
         "\0/tmp/dbus-x", "/run/user/1,/bus"]
 
 
-@needs_unix_sockets
 @pytest.mark.skipif(shutil.which("dbus-daemon") is None, reason="dbus-daemon not installed")
+@needs_unix_sockets  # the closest mark is evaluated first: on Windows this is the reason
 def test_bus_names_from_a_real_dbus_daemon(tmp_path: Path) -> None:
     address = f"unix:path={tmp_path / 'bus'}"
     config = tmp_path / "session.conf"
