@@ -84,6 +84,7 @@ def _storage_text(exc: Exception) -> str:
         "newer_version": "这个文件由更新版本的程序创建，请升级后再打开。",
         "damaged": "文件已损坏，无法读取。",
         "not_found": "文件中没有这份报告。",
+        "too_slow": "这个文件过大或结构异常，读取用时过长，已停止读取。文件没有被改动。",
     }.get(code, f"无法读取文件：{exc}")
 
 

@@ -16,6 +16,7 @@ Storage receives paths; it never chooses where files live.
 from .errors import (
     AmbiguousReportError,
     DamagedFileError,
+    FileTooSlowError,
     MissingFileError,
     NewerVersionError,
     NotOurFileError,
@@ -33,6 +34,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "AmbiguousReportError",
     "DamagedFileError",
+    "FileTooSlowError",
     "MissingFileError",
     "NewerVersionError",
     "NotOurFileError",

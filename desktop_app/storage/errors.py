@@ -114,6 +114,13 @@ class NotOurFileError(StorageError):
     code: ClassVar[str] = "not_ours"
 
 
+class FileTooSlowError(StorageError):
+    """Reading the file took longer than :data:`~desktop_app.storage.vetting.READ_BUDGET_S`
+    (an enormous file, or one built to keep SQLite busy); reading was stopped."""
+
+    code: ClassVar[str] = "too_slow"
+
+
 class NewerVersionError(StorageError):
     """The file was written by a newer version of the program (higher schema version).
 

@@ -153,6 +153,17 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     header = read_header(path, allow_empty=False)
     wal_mode = header[18] == 2
     wal_file = path.with_name(path.name + "-wal")
+    if wal_mode and wal_file.is_file() and not path.with_name(path.name + "-shm").exists():
+        # A WAL file with no writer (copied from elsewhere): mode=ro would create a -shm
+        # beside it, immutable=1 miss the -wal. Recover a private copy instead, so nothing
+        # is created next to the source. (With a -shm, a live writer has it open: mode=ro
+        # then creates nothing and sees its later commits.)
+        try:
+            return _private_copy(path)
+        except OSError as exc:
+            raise StorageError(f"cannot read {path}: {exc}", path=path) from exc
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            raise DamagedFileError(f"{path} cannot be read: {exc}", path=path) from exc
     # mode=ro on a WAL-mode file creates (and leaves) -wal and -shm files; without a -wal
     # file there is nothing to recover, so immutable=1 reads the same data, writing nothing.
     attempts = ["immutable=1"] if wal_mode and not wal_file.exists() else ["mode=ro", "immutable=1"]

@@ -94,6 +94,7 @@ from .files import (
     replace_file,
 )
 from .lock import WorkspaceLock, lock_path
+from .vetting import ReadBudget, drop_active_objects, vet
 
 __all__ = ["ReportSummary", "Workspace", "open_any"]
 
@@ -752,8 +753,17 @@ class Workspace(RevisionStore):
         db = Database(conn, recursive_triggers=False, execute_plugins=False)
         try:
             harden(conn)
-            db = cls._prepare(db, path, read_only=read_only, journal_mode=journal_mode,
-                              before_migration=before_migration)
+            if read_only:  # a file from elsewhere: no SQL of it runs, no read hangs
+                with ReadBudget(conn, path):
+                    vet(conn, path)
+                    db = cls._prepare(db, path, read_only=True, journal_mode=journal_mode)
+            else:
+                vet(conn, path)
+                db = cls._prepare(db, path, read_only=False, journal_mode=journal_mode,
+                                  before_migration=before_migration)
+        except sqlite3.DatabaseError as exc:  # reading sqlite_master failed: not a database we can read
+            db.close()
+            raise read_error(exc, path) from exc
         except BaseException:
             db.close()
             raise
@@ -822,6 +832,7 @@ class Workspace(RevisionStore):
                 try:
                     conn.backup(memory.conn)
                     harden(memory.conn)
+                    drop_active_objects(memory.conn)  # the upgrade's writes must fire nothing of the file's
                     memory.conn.execute("PRAGMA foreign_keys = ON")
                     migrations.migrate(memory)
                 except BaseException:
@@ -1182,7 +1193,8 @@ class Workspace(RevisionStore):
             WriteFailedError: this workspace cannot be written.
         """
         src = Path(src)
-        with Workspace._open(src, create=False, read_only=True, journal_mode="delete") as source:
+        with Workspace._open(src, create=False, read_only=True, journal_mode="delete") as source, \
+                ReadBudget(source._db.conn, src):
             reports = [source.load(summary.report_id) for summary in source.list_reports()]
             with source._reading() as source_conn:
                 revision_rows = {report.report_id: read_revision_rows(source_conn, report.report_id)

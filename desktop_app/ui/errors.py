@@ -68,6 +68,7 @@ def storage_message(error: Exception) -> str:
         "not_found": tr("找不到这份报告，它可能已被删除。"),
         "missing_file": tr("找不到该文件，它可能已被移动、删除，或所在的U盘已拔出。"),
         "storage_error": tr("无法读取该文件（位置不可访问或设备出错）。文件没有被改动。"),
+        "too_slow": tr("这个文件过大或结构异常，读取用时过长，已停止读取。文件没有被改动。"),
     }
     return texts.get(code, tr("操作失败：{error}").format(error=error))
 

@@ -826,6 +826,7 @@ def test_error_codes_are_stable() -> None:
         "StorageError": "storage_error",
         "MissingFileError": "missing_file",
         "NotOurFileError": "not_ours",
+        "FileTooSlowError": "too_slow",
         "NewerVersionError": "newer_version",
         "DamagedFileError": "damaged",
         "ReportNotFoundError": "not_found",
