@@ -366,6 +366,11 @@ def create_window(data_dir: Path) -> Any:
         workspace.close()  # gives the lock up: the restore offered next needs it
         raise
     document.setParent(window)
+    if workspace.removed_objects:
+        from .ui.errors import Messages, foreign_objects_message, tr
+
+        log.warning("removed %d database objects this program does not create", len(workspace.removed_objects))
+        Messages.info(window, tr("工作区已清理"), foreign_objects_message(len(workspace.removed_objects)))
     return window
 
 

@@ -94,7 +94,7 @@ from .files import (
     replace_file,
 )
 from .lock import WorkspaceLock, lock_path
-from .vetting import ReadBudget, drop_active_objects, vet
+from .vetting import ReadBudget, drop_active_objects, remove_foreign_objects, vet
 
 __all__ = ["ReportSummary", "Workspace", "open_any"]
 
@@ -649,6 +649,9 @@ class Workspace(RevisionStore):
         self.opening_backup: Backup | None = None
         #: Why that backup could not be taken (None when it was, or was not asked for).
         self.backup_error: StorageError | None = None
+        #: Triggers, views, tables and indexes not of this program, removed on open
+        #: (after the opening backup): their names, to tell the user.
+        self.removed_objects: list[str] = []
 
     # -- opening and closing ------------------------------------------------------------
 
@@ -761,13 +764,17 @@ class Workspace(RevisionStore):
                 vet(conn, path)
                 db = cls._prepare(db, path, read_only=False, journal_mode=journal_mode,
                                   before_migration=before_migration)
+                removed = remove_foreign_objects(db.conn)  # after the opening backup kept them
         except sqlite3.DatabaseError as exc:  # reading sqlite_master failed: not a database we can read
             db.close()
             raise read_error(exc, path) from exc
         except BaseException:
             db.close()
             raise
-        return cls(db, path, read_only=read_only)
+        workspace = cls(db, path, read_only=read_only)
+        if not read_only:
+            workspace.removed_objects = removed
+        return workspace
 
     @staticmethod
     def _prepare(

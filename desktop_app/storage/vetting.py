@@ -20,6 +20,7 @@ they are never queried, and nothing is ever written to a source file.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import time
 from pathlib import Path
@@ -89,3 +90,46 @@ class ReadBudget:
         if self.expired and error is not None:
             raise FileTooSlowError(f"reading {self.path} took longer than {self.seconds:.0f} s",
                                    path=self.path) from error
+
+
+@functools.cache
+def _expected_schema() -> frozenset[tuple[str, str, str | None]]:
+    """(type, name, sql) of every object of a current, empty file: what we create."""
+    from sqlite_utils import Database
+
+    from . import migrations
+
+    db = Database(sqlite3.connect(":memory:"), recursive_triggers=False, execute_plugins=False)
+    try:
+        migrations.migrate(db)
+        return frozenset(db.conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall())
+    finally:
+        db.close()
+
+
+def remove_foreign_objects(conn: sqlite3.Connection) -> list[str]:
+    """Drop the triggers, views, tables and indexes of a workspace that this program did not
+    create (or whose SQL was changed), in one transaction; returns their names.
+
+    Such objects come from another program, a hand-edited file or a restored backup that
+    had them: a trigger runs on every save and can undo it while the window says 已保存.
+    The caller has taken a backup first (the workspace's opening backup) and tells the user.
+    """
+    expected = _expected_schema()
+    names = {name for _, name, _ in expected}
+    found = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall()
+    foreign = [(kind, name) for kind, name, sql in found
+               if (kind, name, sql) not in expected and not (kind == "table" and name in names)]
+    if not foreign:
+        return []
+    order = {"trigger": 0, "view": 1, "index": 2, "table": 3}
+    with conn:
+        for kind, name in sorted(foreign, key=lambda item: order.get(item[0], 4)):
+            quoted = '"' + str(name).replace('"', '""') + '"'
+            conn.execute(f"DROP {kind.upper()} IF EXISTS {quoted}")
+    restored = {name for kind, name in foreign if name in names}  # ours, with other SQL: put ours back
+    for kind, name, sql in expected:
+        if name in restored and sql:
+            conn.execute(sql)
+    conn.commit()
+    return [name for _, name in foreign]

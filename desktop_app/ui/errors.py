@@ -92,6 +92,13 @@ def data_folder_message(path: Path, reason: str) -> str:
         path=path, reason=reasons.get(reason, tr("无法写入该位置。")))
 
 
+def foreign_objects_message(count: int) -> str:
+    """Told once when the workspace held database objects (triggers…) this program never creates."""
+    return tr("工作区文件中有 {count} 个不是本程序创建的数据库对象（触发器、视图或表），可能来自其他软件，"
+              "或是文件被改动过。它们可能在保存时改动您的报告，已被移除；报告内容没有改变。"
+              "移除前的工作区已自动备份（文件 › 恢复备份…）。").format(count=count)
+
+
 def crash_message(*, saved: bool, saved_at: datetime | None, workspace: Path | None, log_path: Path,
                   error: str = "") -> str:
     """What the crash dialog says: whether the data is safe, where it is, where the log is."""
