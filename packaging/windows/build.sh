@@ -70,6 +70,13 @@ if grep -rlaq "platform._wmi = None" "$app" 2>/dev/null; then
   exit 1
 fi
 
+# -- what must be there: the licences and the bundled font ------------------------------------
+for needed in _internal/licenses/Python-LICENSE.txt _internal/licenses/Qt-NOTICE.txt \
+              _internal/licenses/LGPL-3.0.txt _internal/resources/fonts/LXGWWenKai-Regular.ttf \
+              _internal/PySide6/translations/qtbase_zh_CN.qm; do
+  [ -f "$app/$needed" ] || { echo "build.sh: $needed is missing from the folder" >&2; exit 1; }
+done
+
 # -- sizes ------------------------------------------------------------------------------------
 log "the biggest files of the folder"
 (cd "$app" && find . -type f -printf '%s %P\n' | sort -rn | head -15 | awk '{printf "   %6.1f MB  %s\n", $1/1048576, $2}')
