@@ -79,7 +79,8 @@ done
 
 # -- sizes ------------------------------------------------------------------------------------
 log "the biggest files of the folder"
-(cd "$app" && find . -type f -printf '%s %P\n' | sort -rn | head -15 | awk '{printf "   %6.1f MB  %s\n", $1/1048576, $2}')
+# (awk reads to the end: `head` would leave sort writing into a closed pipe, and pipefail fails)
+(cd "$app" && find . -type f -printf '%s %P\n' | sort -rn | awk 'NR <= 15 { printf "   %6.1f MB  %s\n", $1/1048576, $2 }')
 installed_kb="$(du -sk --apparent-size "$app" | cut -f1)"
 
 # -- portable zip -----------------------------------------------------------------------------

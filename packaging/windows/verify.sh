@@ -86,7 +86,7 @@ log "fresh Wine prefix (Windows 10, zh_CN.UTF-8)"
 wine wineboot -i >/dev/null
 wineserver -w
 drive_c="$WINEPREFIX/drive_c"
-user_home="$(find "$drive_c/users" -mindepth 1 -maxdepth 1 -type d ! -name Public | head -1)"
+user_home="$(find "$drive_c/users" -mindepth 1 -maxdepth 1 -type d ! -name Public | awk 'NR == 1')"
 local_appdata="$user_home/AppData/Local"
 instdir="$local_appdata/Programs/绩效自评报告编制助手"
 datadir="$local_appdata/jxzp"
@@ -132,7 +132,7 @@ uninstall_key='HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\jxzp'
 [ "$(reg_value "$uninstall_key" DisplayVersion)" = "$version" ] && [ -n "$(reg_value "$uninstall_key" DisplayIcon)" ] \
   && ok "uninstall entry: $(reg_value "$uninstall_key" DisplayName) $version, $(( $(reg_value "$uninstall_key" EstimatedSize) )) KB" \
   || fail "no uninstall entry"
-shortcut="$(find "$user_home" -path '*Start Menu*' -name '绩效自评报告编制助手.lnk' | head -1)"
+shortcut="$(find "$user_home" -path '*Start Menu*' -name '绩效自评报告编制助手.lnk' | awk 'NR == 1')"
 [ -n "$shortcut" ] && ok "Start-menu shortcut" || fail "no Start-menu shortcut"
 
 # -- an X server at 1366×768 ----------------------------------------------------------------------
@@ -164,7 +164,7 @@ fi
 wait_window() {  # NAME-PATTERN TIMEOUT-S → prints the window id once it is mapped
   local end=$((SECONDS + $2)) id
   while [ $SECONDS -lt $end ]; do
-    id="$(xdotool search --onlyvisible --name "$1" 2>/dev/null | head -1 || true)"
+    id="$(xdotool search --onlyvisible --name "$1" 2>/dev/null | awk 'NR == 1' || true)"
     [ -n "$id" ] && { echo "$id"; return 0; }
     sleep 0.1
   done
@@ -262,7 +262,7 @@ fi
 # -- uninstall ------------------------------------------------------------------------------------------
 log "silent uninstall"
 wine "$instdir/uninstall.exe" /S && sleep 2 && wineserver -w
-[ ! -e "$instdir" ] && ok "program folder removed" || fail "left behind: $(find "$instdir" | head -5)"
+[ ! -e "$instdir" ] && ok "program folder removed" || fail "left behind: $(find "$instdir" | awk 'NR <= 5')"
 [ -z "$(find "$user_home" -path '*Start Menu*' -name '绩效自评报告编制助手.lnk')" ] && ok "shortcut removed" || fail "shortcut left"
 wine reg query 'HKCU\Software\Classes\.jxzp' >/dev/null 2>&1 && fail "association left" || ok "association removed"
 wine reg query 'HKCU\Software\Classes\jxzp.report' >/dev/null 2>&1 && fail "ProgID left" || ok "ProgID removed"
