@@ -101,7 +101,8 @@ elif [ -n "${FCITX5_QT_GIT:-}" ]; then
   log "fcitx5-qt from git $FCITX5_QT_GIT"
   [ "$(git -C "$FCITX5_QT_GIT" rev-parse "$FCITX5_QT_COMMIT^{tree}")" = "$FCITX5_QT_TREE" ] ||
     { echo "fcitx5-qt commit $FCITX5_QT_COMMIT missing or its tree differs" >&2; exit 1; }
-  git -C "$FCITX5_QT_GIT" archive -o "$GIT_TAR.part" "$FCITX5_QT_COMMIT" && mv "$GIT_TAR.part" "$GIT_TAR"
+  git -C "$FCITX5_QT_GIT" archive --format=tar -o "$WORK/src/$GIT_TAR.part" "$FCITX5_QT_COMMIT"
+  mv "$WORK/src/$GIT_TAR.part" "$GIT_TAR"
   tar -xf "$GIT_TAR" -C src-fcitx5-qt
 else
   log "fcitx5-qt from $WORK/src/$GIT_TAR (verified when it was exported)"
@@ -260,14 +261,19 @@ chroot "$ROOT" /bin/bash "/build/fcitx-$ARCH/build.sh"
 F5DEST=gpl/platforminputcontexts
 [ "${FCITX5_QT_PLUGIN:-}" != bundle ] || F5DEST=platforminputcontexts
 FINAL=$OUT; OUT=$OUT.new   # the previous output stays until this one passes its checks
-rm -rf "$OUT"; mkdir -p "$OUT/platforminputcontexts" "$OUT/$F5DEST" "$OUT/licenses/fcitx-qt5" "$OUT/licenses/fcitx5-qt"
+F5LIC=${F5DEST%platforminputcontexts}licenses/fcitx5-qt
+rm -rf "$OUT"; mkdir -p "$OUT/platforminputcontexts" "$OUT/$F5DEST" "$OUT/licenses/fcitx-qt5" "$OUT/$F5LIC"
 cp "$B/fcitx-qt5/qt6/platforminputcontext/libfcitxplatforminputcontextplugin-qt6.so" "$OUT/platforminputcontexts/"
 cp "$B/fcitx5-qt/qt6/libfcitx5platforminputcontextplugin.so" "$OUT/$F5DEST/"
-cp "$B/fcitx-qt5/COPYING" "$B/fcitx-qt5/COPYING.BSD" "$OUT/licenses/fcitx-qt5/"
-cp "$B"/fcitx5-qt/LICENSES/* "$OUT/licenses/fcitx5-qt/"
+# fcitx-qt5's Qt 6 frontend is BSD-3-Clause throughout (COPYING, GPL-2, covers other parts)
+cp "$B/fcitx-qt5/COPYING.BSD" "$OUT/licenses/fcitx-qt5/"
+cp "$B"/fcitx5-qt/LICENSES/* "$OUT/$F5LIC/"
 # platforminputcontext/font.{h,cpp} are GPL-2.0-or-later (the rest BSD-3-Clause); upstream's
 # LICENSES/ lacks that text: take the GPL-2 text shipped with fcitx-qt5.
-cp "$B/fcitx-qt5/COPYING" "$OUT/licenses/fcitx5-qt/GPL-2.0-or-later.txt"
+cp "$B/fcitx-qt5/COPYING" "$OUT/$F5LIC/GPL-2.0-or-later.txt"
+printf '%s\n' "fcitx-qt5 $FCITX_QT5_VERSION: Debian source package fcitx-qt5 (https://github.com/fcitx/fcitx-qt5)" \
+  "fcitx5-qt $FCITX5_QT_VERSION: Debian source package fcitx5-qt (https://github.com/fcitx/fcitx5-qt, commit $FCITX5_QT_COMMIT)" \
+  > "$OUT/licenses/SOURCES.txt"
 
 fail=0
 {
