@@ -180,9 +180,11 @@ if [ "$ARCH" = "$(uname -m)" ]; then
   (cd /tmp && QT_QPA_PLATFORM=offscreen "$BUNDLE/jxzp" --smoke-test)
 else
   # the root needs what the package Depends on (the network is there while building)
-  in_root sh -c "dpkg-query -W $(echo "$DEPENDS" | tr -d ',' | sed 's/| [^ ]*//g') >/dev/null 2>&1 || \
+  # package names only: no version constraints, the first of alternatives
+  names="$(echo "$DEPENDS" | sed 's/ ([^)]*)//g; s/ | [^,]*//g' | tr -d ',')"
+  in_root sh -c "dpkg-query -W $names >/dev/null 2>&1 || \
     { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-      $(echo "$DEPENDS" | tr -d ',' | sed 's/ | [^ ]*//g'); } >/dev/null"
+      $names; } >/dev/null"
   in_root sh -c "cd /tmp && '$BUNDLE/jxzp' --smoke-test"
 fi
 SMOKE_SECONDS=$(( $(date +%s) - t0 ))

@@ -12,6 +12,11 @@ still exist in Ubuntu 20.04 (≈ Kylin V10), Debian 11 and 12; where a package w
 both names are given as alternatives. A library not in the table fails the build: deciding
 whether the target has it (then add it here) or it must be bundled (JXZP_QT_LIBS) is a
 human decision, not a guess. Reads ELF headers itself (no readelf): works for either arch.
+
+``libc6`` and ``libstdc++6`` get a minimum version from the highest ``GLIBC_`` / ``GLIBCXX_``
+symbol version the bundle needs (read by glibc_check.py), so that dpkg refuses a system that
+is too old instead of the app failing at start ("GLIBCXX_3.4.28 not found": the aarch64
+PySide6 6.8 wheels need GCC 10's libstdc++, which Debian 10 / UOS 20 do not have).
 """
 
 from __future__ import annotations
@@ -82,6 +87,11 @@ PACKAGES: dict[str, str] = {
     "libgssapi_krb5.so.2": "libgssapi-krb5-2",
 }
 
+#: GLIBCXX_3.4.N → the GCC release whose libstdc++ first has it (Debian's libstdc++6 carries
+#: the GCC version: buster 8.3, bullseye 10.2, bookworm 12.2; Ubuntu 20.04 10.5).
+GLIBCXX_GCC = {20: "5", 21: "5", 22: "6", 23: "7", 24: "7", 25: "8", 26: "9", 27: "9.1", 28: "10",
+               29: "11", 30: "12", 31: "13", 32: "14"}
+
 ELF_MAGIC = b"\x7fELF"
 DT_NEEDED, DT_SONAME = 1, 14
 
@@ -139,6 +149,38 @@ def depends(outside: dict[str, list[str]]) -> tuple[list[str], list[str]]:
     return entries, [name for name in outside if name not in PACKAGES]
 
 
+def highest_versions(bundle: Path) -> tuple[str | None, str | None]:
+    """The highest GLIBC and GLIBCXX versions ("2.28", "3.4.21") any file of the bundle needs."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    try:
+        import glibc_check
+    finally:
+        sys.path.pop(0)
+    results = glibc_check.scan([bundle])
+    found = {}
+    for family in ("GLIBC", "GLIBCXX"):
+        versions = [v for v in (r.highest(family) for r in results) if v]
+        found[family] = glibc_check.format_version(max(versions)) if versions else None
+    return found["GLIBC"], found["GLIBCXX"]
+
+
+def versioned(entries: list[str], glibc: str | None, glibcxx: str | None) -> list[str]:
+    """``entries`` with ``libc6 (>= glibc)`` and ``libstdc++6 (>= gcc)`` where known."""
+    out = []
+    for entry in entries:
+        if entry == "libc6" and glibc:
+            entry = f"libc6 (>= {glibc})"
+        elif entry == "libstdc++6" and glibcxx and glibcxx.startswith("3.4."):
+            minor = int(glibcxx.split(".")[2])
+            gcc = GLIBCXX_GCC.get(minor) if minor >= 20 else None
+            if minor > max(GLIBCXX_GCC):
+                raise SystemExit(f"GLIBCXX_{glibcxx}: add the GCC release that brought it to GLIBCXX_GCC")
+            if gcc:
+                entry = f"libstdc++6 (>= {gcc})"
+        out.append(entry)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("bundle", type=Path)
@@ -146,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     outside = outside_libraries(args.bundle)
     entries, unknown = depends(outside)
+    entries = versioned(entries, *highest_versions(args.bundle))
     if args.list:
         for name, users in outside.items():
             print(f"{name:28} {PACKAGES.get(name, '?'):32} {users[0]}" + (f" (+{len(users) - 1})" if len(users) > 1 else ""))

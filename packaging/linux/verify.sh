@@ -4,7 +4,7 @@
 #   packaging/linux/verify.sh DEB [SUITE...]        (SUITE: bullseye bookworm; default both)
 #
 # Per suite: a minimal Debian (debootstrap --variant=minbase, kept as a base root under
-# ${JXZP_CACHE:-~/.cache/jxzp}/roots/verify-SUITE-base) gets what a desktop has — X client
+# ${JXZP_CACHE:-~/.cache/jxzp}/roots/verify-SUITE-ARCH-base) gets what a desktop has — X client
 # libraries, fontconfig with a CJK UI font (fonts-wqy-microhei), shared-mime-info,
 # desktop-file-utils — and then the .deb's Depends, from the mirror. A fresh copy of that
 # root is then used with the network cut (unshare -n; checked: only `lo` exists):
@@ -29,7 +29,8 @@ CACHE="${JXZP_CACHE:-$HOME/.cache/jxzp}"
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 APPID="$(dpkg-deb -f "$DEB" Package)"
 DEB_ARCH="$(dpkg-deb -f "$DEB" Architecture)"
-DEPENDS="$(dpkg-deb -f "$DEB" Depends | tr -d ',' | sed 's/ | [^ ]*//g')"  # the first of alternatives
+# package names: no version constraints (apt checks them), the first of alternatives
+DEPENDS="$(dpkg-deb -f "$DEB" Depends | sed 's/ ([^)]*)//g; s/ | [^,]*//g' | tr -d ',')"
 DESKTOP=(fontconfig fonts-wqy-microhei libx11-6 libxext6 libxrender1 libxi6 libxrandr2 libxcursor1
          libxinerama1 libxkbcommon0 libxkbcommon-x11-0 shared-mime-info desktop-file-utils)
 APP="/opt/apps/$APPID/files/jxzp"
@@ -64,10 +65,10 @@ offline() {
 }
 
 base_root() { # the cached desktop-like root of a suite (made once, with network)
-  local base="$CACHE/roots/verify-$SUITE-base"
+  local base="$CACHE/roots/verify-$SUITE-$DEB_ARCH-base"
   if [ ! -f "$base/.desktop-ready" ]; then
     [ -x "$base/bin/sh" ] || debootstrap --variant=minbase --arch="$DEB_ARCH" "$SUITE" "$base" "$MIRROR" \
-      >"$CACHE/logs/deboot-verify-$SUITE.log" 2>&1
+      >"$CACHE/logs/deboot-verify-$SUITE-$DEB_ARCH.log" 2>&1
     chroot "$base" sh -c "apt-get update -q && DEBIAN_FRONTEND=noninteractive \
       apt-get install -y -q --no-install-recommends ${DESKTOP[*]} && apt-get clean" >&2
     touch "$base/.desktop-ready"
@@ -83,7 +84,7 @@ for SUITE in "${SUITES[@]}"; do
   REPORT="$OUTDIR/result.txt"
   : >"$REPORT"
   BASE="$(base_root)"
-  R="$CACHE/roots/verify-$SUITE-run"
+  R="$CACHE/roots/verify-$SUITE-$DEB_ARCH-run"
   log "fresh root $R from $BASE"
   safe_rm "$R" && cp -a "$BASE" "$R"
   bind /proc "$R/proc"

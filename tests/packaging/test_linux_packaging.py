@@ -133,3 +133,20 @@ def test_collect_licenses_covers_every_shipped_wheel_and_the_extras(tmp_path):
     _dist_info(site, "click", None)
     with pytest.raises(SystemExit, match="click"):
         collect_licenses.collect(site, python_licence, tmp_path / "again")
+
+
+def test_libc_and_libstdcxx_get_the_versions_the_bundle_needs():
+    entries = ["libc6", "libgl1", "libstdc++6"]
+    assert bundle_deps.versioned(entries, "2.28", "3.4.21") == [
+        "libc6 (>= 2.28)", "libgl1", "libstdc++6 (>= 5)"]
+    # the aarch64 PySide6 6.8 wheels: GCC 10's libstdc++ (not in Debian 10 / UOS 20)
+    assert bundle_deps.versioned(entries, "2.30", "3.4.28")[2] == "libstdc++6 (>= 10)"
+    assert bundle_deps.versioned(entries, None, None) == entries
+    with pytest.raises(SystemExit, match="GLIBCXX_3.4.40"):
+        bundle_deps.versioned(entries, "2.28", "3.4.40")
+
+
+def test_highest_versions_reads_the_bundles_symbol_versions():
+    lib = _qt_lib()
+    glibc, glibcxx = bundle_deps.highest_versions(lib / "libQt6Core.so.6")
+    assert glibc and glibc.startswith("2.") and glibcxx and glibcxx.startswith("3.4.")
