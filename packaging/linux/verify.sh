@@ -16,7 +16,7 @@
 #   4. jxzp render --demo -o demo.pdf, checked with the host's pdffonts (every font embedded);
 #   5. dpkg -r: /opt/apps/<appid> and /usr/bin/jxzp are gone, the user's data folder
 #      (~/.local/share/jxzp, made by step 3) is byte-for-byte the same.
-# Results, screenshots and PDFs go to dist/verify-linux/SUITE/. Exit 0 only if every suite passes.
+# Results, screenshots and PDFs go to dist/verify-linux/SUITE-ARCH/. Exit 0 only if every suite passes.
 # Needs root, debootstrap, Xvfb, xdotool, imagemagick (import), poppler-utils (pdffonts).
 set -euo pipefail
 DEB="$(realpath "${1:?usage: $0 DEB [SUITE...]}")"
@@ -79,7 +79,7 @@ base_root() { # the cached desktop-like root of a suite (made once, with network
 FAILED_ANY=0
 for SUITE in "${SUITES[@]}"; do
   FAILED=0
-  OUTDIR="$REPO/dist/verify-linux/$SUITE"
+  OUTDIR="$REPO/dist/verify-linux/$SUITE-$DEB_ARCH"
   rm -rf "$OUTDIR" && mkdir -p "$OUTDIR"
   REPORT="$OUTDIR/result.txt"
   : >"$REPORT"
