@@ -90,7 +90,8 @@ fi
 rm -rf "$STAGE/plugins" "$STAGE/qtlibs" "$STAGE/fonts" "$STAGE/licenses" "$STAGE/extra-licenses"
 mkdir -p "$STAGE/plugins" "$STAGE/qtlibs" "$STAGE/extra-licenses"
 FCITX="$CACHE/fcitx-plugins-$ARCH"
-if [ -x "$HERE/fcitx/build-plugins.sh" ]; then
+# JXZP_SKIP_FCITX_BUILD=1 takes the plugins the fcitx script built last (no rebuild)
+if [ -x "$HERE/fcitx/build-plugins.sh" ] && [ "${JXZP_SKIP_FCITX_BUILD:-0}" != 1 ]; then
   log "fcitx input-method plugins"
   "$HERE/fcitx/build-plugins.sh" "$ARCH" || warn "fcitx/build-plugins.sh $ARCH failed"
 fi
