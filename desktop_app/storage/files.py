@@ -209,18 +209,7 @@ def fsync_file(path: Path) -> None:
 
 def fsync_dir(path: Path) -> None:
     """Make a rename in ``path`` durable (POSIX only; best effort)."""
-    if not system_files.can_fsync_folder():
-        return
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    system_files.fsync_folder(path)
 
 
 def replace_file(src: Path, dst: Path) -> None:

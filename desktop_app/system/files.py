@@ -104,17 +104,23 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         remove_file(temp)
         raise
-    if can_fsync_folder():
-        try:
-            fd = os.open(path.parent, os.O_RDONLY)
-        except OSError:
-            return
-        try:
-            os.fsync(fd)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
+    fsync_folder(path.parent)
+
+
+def fsync_folder(path: Path) -> None:
+    """Make a rename in the folder ``path`` durable (POSIX only; best effort)."""
+    if not can_fsync_folder():
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 #: First bytes of every SQLite database (workspaces and .jxzp report files).

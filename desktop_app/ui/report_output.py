@@ -28,7 +28,8 @@ from PySide6.QtWidgets import QLabel
 
 from ..domain.checks import Severity, has_errors
 from ..domain.revisions import Revision, content_digest
-from .dialogs.preview import HAVE_PREVIEW, PreviewDialog, print_with_dialog, write_bytes_atomically
+from ..system.files import write_bytes_atomically
+from .dialogs.preview import HAVE_PREVIEW, PreviewDialog, print_with_dialog
 from .errors import Messages, storage_message
 from .printing import PdfRenderer, RenderCancelled, load_pdf, render_bytes
 

@@ -8,8 +8,6 @@ installed; the window disables 预览 when not.
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...system.files import remove_file, replace_file
+from ...system.files import write_bytes_atomically
 from .. import printing
 from ..errors import Messages
 from ..widgets.wheel_guard import guard_wheel
@@ -44,20 +42,6 @@ HAVE_PREVIEW = QPdfView is not None and printing.HAVE_QTPDF
 
 ZOOM_STEP = 1.25
 ZOOM_MIN, ZOOM_MAX = 0.25, 4.0
-
-
-def write_bytes_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder."""
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        with temp.open("xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        replace_file(temp, path)  # waits briefly for a PDF reader that holds the old file
-    except BaseException:
-        remove_file(temp)
-        raise
 
 
 class PreviewDialog(QDialog):
